@@ -1,0 +1,15 @@
+"""Top-level URL map."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("peerpath.accounts.urls")),
+    path("runs/", include("peerpath.enrollment.urls")),
+    path("messages/", include("peerpath.messaging.urls")),
+    path("meetings/", include("peerpath.meetings.urls")),
+    path("groups/", include("peerpath.grouping.urls")),
+    path("api/", include("peerpath.api.urls")),
+    path("", include("peerpath.progress.urls")),
+]
