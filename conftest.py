@@ -12,3 +12,13 @@ def _media_and_var(settings, tmp_path):
 def mailoutbox_clear(mailoutbox):
     mailoutbox.clear()
     return mailoutbox
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; PeerPath's mailer points at it for the test."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        settings.MAILERS = server.mailers_setting()
+        yield server

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from peerpath.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("peerpath.accounts.urls")),
@@ -10,6 +12,6 @@ urlpatterns = [
     path("messages/", include("peerpath.messaging.urls")),
     path("meetings/", include("peerpath.meetings.urls")),
     path("groups/", include("peerpath.grouping.urls")),
-    path("api/", include("peerpath.api.urls")),
+    path("api/", api.urls),
     path("", include("peerpath.progress.urls")),
 ]

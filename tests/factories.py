@@ -3,7 +3,7 @@
 import datetime as dt
 
 import factory
-from django.utils import timezone
+from django.utils import timezone as django_timezone
 
 from peerpath.accounts.models import RunRole, User
 from peerpath.courses.models import Activity, Course, Module, Run
@@ -67,7 +67,7 @@ class RunFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     slug = factory.Sequence(lambda n: f"run-{n}")
     title = factory.Sequence(lambda n: f"Run {n}")
-    starts_on = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=7))
+    starts_on = factory.LazyFunction(lambda: django_timezone.now().date() + dt.timedelta(days=7))
     timezone = "Europe/Oslo"
     languages = "en"
 
@@ -89,10 +89,14 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     status = Enrolment.Status.CONFIRMED
     timezone = "Europe/Oslo"
     language = "en"
-    availability_local = factory.LazyFunction(lambda: [d * 24 + h for d in range(5) for h in (18, 19, 20)])
-    availability_utc = factory.LazyFunction(lambda: [d * 24 + h for d in range(5) for h in (17, 18, 19)])
-    confirmed_at = factory.LazyFunction(timezone.now)
-    consent_at = factory.LazyFunction(timezone.now)
+    availability_local = factory.LazyFunction(
+        lambda: [d * 24 + h for d in range(5) for h in (18, 19, 20)]
+    )
+    availability_utc = factory.LazyFunction(
+        lambda: [d * 24 + h for d in range(5) for h in (17, 18, 19)]
+    )
+    confirmed_at = factory.LazyFunction(django_timezone.now)
+    consent_at = factory.LazyFunction(django_timezone.now)
 
 
 class RunRoleFactory(factory.django.DjangoModelFactory):

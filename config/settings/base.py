@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "crontask",
     "peerpath.common",
     "peerpath.accounts",
     "peerpath.courses",
@@ -158,7 +159,9 @@ def mailers_from_url(url: str | None) -> dict:
     if parts.username:
         options["username"] = unquote(parts.username)
         options["password"] = unquote(parts.password or "")
-    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
 
 
 MAILERS = mailers_from_url(os.environ.get("PEERPATH_SMTP_URL"))

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from peerpath.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("signin/", views.signin, name="signin"),
+    path("signin/<str:token>/", views.signin_with_link, name="signin_link"),
+    path("signout/", views.signout, name="signout"),
+]

@@ -24,11 +24,16 @@ class OutboxMessage(BaseModel):
         "courses.Run", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="outbox",
     )
     to_email = models.EmailField()
-    context = models.JSONField(default=dict, blank=True, help_text=_("Ids the message renders from."))
+    context = models.JSONField(
+        default=dict, blank=True, help_text=_("Ids the message renders from.")
+    )
     due_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

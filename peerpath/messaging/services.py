@@ -60,9 +60,11 @@ def outbox_enqueue_many(rows: list[dict]) -> int:
     """Bulk form of `outbox_enqueue` for large runs; returns how many rows were new."""
     now = timezone.now()
     keys = [row["key"] for row in rows]
-    existing = set(
-        OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True)
-    ) if len(keys) < 5000 else set()
+    existing = (
+        set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+        if len(keys) < 5000
+        else set()
+    )
     objs = []
     for row in rows:
         if row["key"] in existing:
@@ -70,9 +72,13 @@ def outbox_enqueue_many(rows: list[dict]) -> int:
         registry.get_kind(row["kind"])
         objs.append(
             OutboxMessage(
-                key=row["key"], kind=row["kind"], run=row.get("run"),
-                recipient=row["recipient"], to_email=row["recipient"].email,
-                context=row.get("context") or {}, due_at=row.get("due_at") or now,
+                key=row["key"],
+                kind=row["kind"],
+                run=row.get("run"),
+                recipient=row["recipient"],
+                to_email=row["recipient"].email,
+                context=row.get("context") or {},
+                due_at=row.get("due_at") or now,
             )
         )
     created = OutboxMessage.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
@@ -146,7 +152,7 @@ def _is_transient(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return all(400 <= code < 500 for code in codes)
-    return isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError))
+    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError)
 
 
 def _build_email(message: OutboxMessage, rendered: RenderedMessage) -> EmailMultiAlternatives:
@@ -199,22 +205,40 @@ def _deliver_one(message: OutboxMessage, connection) -> str:
         message.claimed_by = ""
         if _is_transient(error) and message.attempts < MAX_ATTEMPTS:
             message.status = OutboxMessage.Status.PENDING
-            message.due_at = now + dt.timedelta(minutes=2 ** message.attempts)
+            message.due_at = now + dt.timedelta(minutes=2**message.attempts)
             outcome = "retry"
         else:
             message.status = OutboxMessage.Status.FAILED
             outcome = "failed"
-        message.save(update_fields=[
-            "attempts", "last_error", "claimed_by", "status", "due_at", "message_id", "updated_at"
-        ])
+        message.save(
+            update_fields=[
+                "attempts",
+                "last_error",
+                "claimed_by",
+                "status",
+                "due_at",
+                "message_id",
+                "updated_at",
+            ]
+        )
         logger.warning("message %s: %s (%s)", message.pk, message.last_error, outcome)
         return outcome
     message.status = OutboxMessage.Status.SENT
     message.sent_at = now
-    message.subject, message.body_text, message.body_html = rendered.subject, rendered.text, rendered.html
+    message.subject = rendered.subject
+    message.body_text, message.body_html = rendered.text, rendered.html
     message.last_error = ""
-    message.save(update_fields=[
-        "attempts", "status", "sent_at", "subject", "body_text", "body_html", "last_error",
-        "message_id", "updated_at",
-    ])
+    message.save(
+        update_fields=[
+            "attempts",
+            "status",
+            "sent_at",
+            "subject",
+            "body_text",
+            "body_html",
+            "last_error",
+            "message_id",
+            "updated_at",
+        ]
+    )
     return "sent"

@@ -1,10 +1,16 @@
-"""Background tasks of messaging (thin: call a service)."""
+"""Background tasks of messaging (thin: call a service).
 
+`deliver_outbox` is enqueued after each commit that queues a message due now, and runs every
+minute from the scheduler (`crontask`) to send planned messages as they fall due and to retry.
+"""
+
+from crontask import cron
 from django.tasks import task
 
 from peerpath.messaging.services import outbox_deliver_due
 
 
+@cron("* * * * *")
 @task()
 def deliver_outbox() -> dict:
     return outbox_deliver_due()

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-app_name = "progress"
-urlpatterns: list = []
+from peerpath.progress import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("progress/<int:enrolment_id>/done/<int:activity_id>/", views.mark_done, name="mark_done"),
+]
