@@ -25,7 +25,7 @@ class StaffFactory(UserFactory):
     email = factory.Sequence(lambda n: f"staff{n}@example.org")
     is_staff = True
     is_superuser = True
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.django.Password("correct horse battery")
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

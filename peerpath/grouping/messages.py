@@ -12,7 +12,7 @@ def build_group_intro(message) -> dict:
     from peerpath.grouping.models import StudyGroup
     from peerpath.grouping.selectors import group_members
     from peerpath.meetings.selectors import meeting_list_for_group
-    from peerpath.meetings.services import meeting_video_url
+    from peerpath.meetings.services import meeting_invite_ics, meeting_video_url
 
     group = StudyGroup.objects.select_related("run__course").get(pk=message.context["group"])
     tz = message.recipient.timezone
@@ -22,7 +22,9 @@ def build_group_intro(message) -> dict:
     if enrolment is not None:
         tz = enrolment.timezone
     meetings = [m for m in meeting_list_for_group(group=group) if m.status == "scheduled"]
+    invite = meeting_invite_ics(meetings=meetings, method="REQUEST", tzid=tz) if meetings else b""
     return {
+        "attachments": [("invite.ics", invite, "text/calendar; method=REQUEST")] if invite else [],
         "group": group,
         "run": group.run,
         "members": group_members(group=group),

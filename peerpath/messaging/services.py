@@ -101,12 +101,14 @@ class RenderedMessage:
     subject: str
     text: str
     html: str
+    attachments: tuple = ()  # (filename, content bytes, mimetype)
 
 
 def message_render(*, message: OutboxMessage) -> RenderedMessage:
     """Render a message from current data; used for delivery and for the staff preview."""
     kind = registry.get_kind(message.kind)
     context = kind.build_context(message)
+    attachments = tuple(context.pop("attachments", ()))
     context.setdefault("recipient", message.recipient)
     context.setdefault("site_url", settings.SITE_URL)
     language = getattr(message.recipient, "language", None) or settings.LANGUAGE_CODE
@@ -117,7 +119,12 @@ def message_render(*, message: OutboxMessage) -> RenderedMessage:
             html = render_to_string(f"messaging/email/{message.kind}.html", context)
         except Exception:  # TemplateDoesNotExist: plain text only
             html = ""
-    return RenderedMessage(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+    return RenderedMessage(
+        subject=" ".join(subject.split()),
+        text=text.strip() + "\n",
+        html=html,
+        attachments=attachments,
+    )
 
 
 def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
@@ -167,6 +174,8 @@ def _build_email(message: OutboxMessage, rendered: RenderedMessage) -> EmailMult
     )
     if rendered.html:
         email.attach_alternative(rendered.html, "text/html")
+    for filename, content, mimetype in rendered.attachments:
+        email.attach(filename, content, mimetype)
     return email
 
 

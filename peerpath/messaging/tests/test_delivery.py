@@ -84,7 +84,8 @@ def test_a_message_due_later_waits(smtp_server):
 def test_a_row_claimed_by_a_worker_that_died_is_delivered_after_the_claim_expires(smtp_server):
     message = queue_signin(UserFactory())
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENDING, claimed_by="dead-worker",
+        status=OutboxMessage.Status.SENDING,
+        claimed_by="dead-worker",
         claimed_at=timezone.now() - dt.timedelta(hours=1),
     )
     assert outbox_deliver_due()["sent"] == 1
