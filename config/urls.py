@@ -13,5 +13,7 @@ urlpatterns = [
     path("meetings/", include("peerpath.meetings.urls")),
     path("groups/", include("peerpath.grouping.urls")),
     path("api/", api.urls),
+    path("xapi/", include("peerpath.xapi.urls")),
+    path("production/", include("peerpath.production.urls")),
     path("", include("peerpath.progress.urls")),
 ]

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "peerpath.meetings",
     "peerpath.messaging",
     "peerpath.progress",
+    "peerpath.xapi",
+    "peerpath.production",
     "peerpath.api",
     "peerpath.cli",
 ]

@@ -1,5 +1,7 @@
 """Settings for the test suite: same as production but fast hashing and in-line tasks."""
 
+import os
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PEERPATH_LINK_RATE_LIMIT = 5
+
+# Several suites may share one PostgreSQL server: PEERPATH_TEST_DB_NAME keeps them apart.
+if os.environ.get("PEERPATH_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["PEERPATH_TEST_DB_NAME"]}  # noqa: F405

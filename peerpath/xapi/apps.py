@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class XapiConfig(AppConfig):
+    name = "peerpath.xapi"
+    label = "xapi"
