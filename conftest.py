@@ -22,3 +22,15 @@ def smtp_server(settings):
     with SmtpServer() as server:
         settings.MAILERS = server.mailers_setting()
         yield server
+
+
+def pytest_configure(config):
+    # Property tests explore at random while developing; in CI they replay a fixed sequence so
+    # that a run's verdict does not depend on luck.
+    import os
+
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+    hypothesis_settings.register_profile("dev", deadline=None)
+    hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")

@@ -71,6 +71,17 @@ def run_role_grant(*, run, user, role: str) -> RunRole:
     return obj
 
 
+def run_role_grant_many(*, run, users, role: str) -> None:
+    """Grant one role to many users at once; roles already held are left as they are."""
+    if role not in RunRole.Role.values:
+        raise ApplicationError(_("Unknown role."), field="role")
+    RunRole.objects.bulk_create(
+        [RunRole(run=run, user=user, role=role) for user in users],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """Create a token; returns it with its raw value, which is never stored or shown again."""
     if not name.strip():

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerpath.accounts.models import RunRole, User
-from peerpath.accounts.services import run_role_grant
+from peerpath.accounts.services import run_role_grant, run_role_grant_many
 from peerpath.courses.models import Course, Run
 from peerpath.courses.services import course_import
 from peerpath.enrollment.models import Enrolment, Organisation
@@ -175,10 +175,7 @@ class Command(BaseCommand):
                 consent_at=now, confirmed_at=now,
             ))
         Enrolment.objects.bulk_create(enrolments, batch_size=1000)
-        RunRole.objects.bulk_create(
-            [RunRole(run=run, user=u, role=RunRole.Role.LEARNER) for u in users.values()],
-            batch_size=1000, ignore_conflicts=True,
-        )
+        run_role_grant_many(run=run, users=list(users.values()), role=RunRole.Role.LEARNER)
         stored = Enrolment.objects.filter(run=run).select_related("user")
         outbox_enqueue_many([
             {"key": f"welcome:{e.pk}", "kind": "welcome", "run": run, "recipient": e.user,

@@ -1,0 +1,154 @@
+"""Benchmark of study-group formation: PeerPath against the groupings MOOCs use today.
+
+    .venv/bin/python benchmarks/grouping.py                       # 1k, 10k, 100k; both profiles
+    .venv/bin/python benchmarks/grouping.py --sizes 1k,10k --profiles national
+    .venv/bin/python benchmarks/grouping.py --million             # adds 1M
+
+For every profile and size, each method runs in its own child process on the same seeded
+learners (so time and peak memory belong to that method alone; generation is excluded by
+resetting the peak after it): PeerPath, random fill (Moodle/Canvas) and timezone-offset
+chunks (Mechanical MOOC). All are measured by the same independent checker and report:
+time, peak memory, hard violations, unassigned against the lower bound, penalty, per-group
+score mean/min/p10 and the share of groups whose members can all make the meeting hour.
+The effective penalty counts learners in groups that break a hard rule as unassigned (groups
+that cannot meet die), so the baselines are not rewarded for placing everyone somewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+METHODS = ("peerpath", "random fill", "timezone chunks")
+
+
+def _reset_peak_memory() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")  # resets the peak resident set size (Linux)
+    except OSError:
+        pass
+
+
+def run_one(profile: str, size: int, seed: int, method: str) -> dict:
+    import numpy as np
+
+    from peerpath.grouping.solver import Rules, generate_table, solve
+    from peerpath.grouping.solver.baselines import random_fill, timezone_chunks
+    from peerpath.grouping.solver.engine import evaluate, materialise
+    from peerpath.grouping.solver.quality import viable_learners
+
+    table = generate_table(profile, size, seed)
+    rules = Rules()
+    _reset_peak_memory()
+    started = time.perf_counter()
+    if method == "peerpath":
+        report = solve(table, rules, seed=seed).report
+    else:
+        make = random_fill if method == "random fill" else timezone_chunks
+        group_of, group_hour = make(table, rules, seed)
+        groups, unassigned = materialise(
+            table, rules, group_of, group_hour, np.zeros(len(table), np.int8)
+        )
+        viable, _ = viable_learners(table, rules)
+        report = evaluate(
+            table,
+            rules,
+            groups,
+            unassigned,
+            method=method,
+            lower_bound=int((~viable).sum()),
+            started=started,
+        )
+    data = report.to_dict()
+    data["wall_seconds"] = time.perf_counter() - started
+    return data
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1k,10k,100k", help="comma-separated, e.g. 1k,10k")
+    parser.add_argument("--million", action="store_true", help="also run 1M learners")
+    parser.add_argument("--profiles", default="global,national")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument(
+        "--child", nargs=4, metavar=("PROFILE", "SIZE", "SEED", "METHOD"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.child:
+        profile, size, seed, method = args.child
+        print(json.dumps(run_one(profile, int(size), int(seed), method)))
+        return 0
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s]
+    if args.million and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
+    methods = [m for m in args.methods.split(",") if m]
+    print(f"grouping benchmark, seed {args.seed}, default rules (size 6..10, target 8)")
+    header = (
+        f"{'profile':9} {'learners':>9} {'method':16} {'time s':>7} {'peak MiB':>8} {'hard':>7} "
+        f"{'unassigned':>10} {'bound':>6} {'eff.penalty':>11} {'mean':>5} {'min':>5} {'p10':>5} "
+        f"{'meetable':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for profile in args.profiles.split(","):
+        for size in sizes:
+            results = {}
+            for method in methods:
+                child = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        profile,
+                        str(size),
+                        str(args.seed),
+                        method,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                data = json.loads(child.stdout.strip().splitlines()[-1])
+                results[method] = data
+                print(
+                    f"{profile:9} {size:>9} {method:16} {data['seconds']:>7.2f} "
+                    f"{data['peak_memory_mb']:>8.0f} {data['hard_total']:>7} "
+                    f"{data['unassigned']:>10} {data['lower_bound']:>6} "
+                    f"{data['effective_penalty']:>11.0f} "
+                    f"{data['score_mean']:>5.2f} {data['score_min']:>5.2f} "
+                    f"{data['score_p10']:>5.2f} {100 * data['groups_meetable']:>7.1f}%"
+                )
+            if "peerpath" in results:
+                ours = results["peerpath"]
+                for method, data in results.items():
+                    if method == "peerpath":
+                        continue
+                    print(
+                        f"{'':9} {'':>9} vs {method}: effective penalty ratio "
+                        f"{ours['effective_penalty'] / max(data['effective_penalty'], 1):.3f}, "
+                        f"meetable groups {100 * ours['groups_meetable']:.1f}% "
+                        f"vs {100 * data['groups_meetable']:.1f}%, "
+                        f"score mean {ours['score_mean']:.2f} vs {data['score_mean']:.2f}, "
+                        f"time ratio {ours['seconds'] / max(data['seconds'], 1e-9):.1f}x"
+                    )
+                phases = ", ".join(f"{k} {v:.2f}" for k, v in ours.get("phase_seconds", {}).items())
+                print(f"{'':9} {'':>9} peerpath phases (s): {phases}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
