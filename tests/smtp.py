@@ -38,8 +38,13 @@ class RecordingHandler:
         with self.lock:
             if self.fail_next:
                 return self.fail_next.pop(0)
-            self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos),
-                                              envelope.original_content or envelope.content))
+            self.received.append(
+                ReceivedMail(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content or envelope.content,
+                )
+            )
         return "250 Message accepted for delivery"
 
 
@@ -67,5 +72,9 @@ class SmtpServer:
         return self.handler.received
 
     def mailers_setting(self) -> dict:
-        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5}}}
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
+            }
+        }
