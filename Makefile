@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PEERPATH := $(VENV)/bin/peerpath
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export PEERPATH_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install demo test test-postgres lint browser serve clean
 
