@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .hours import UNPLACED, build_items, choose_hours
+from .improve import improve_worst
 from .model import Group, Learner, Rules, Solution, Unassigned
 from .partition import form_groups
 from .quality import (
@@ -54,6 +55,10 @@ def assign(
         timer.lap("hours, units broken")
     group_of, group_hour = form_groups(table, items, choice.bucket, rules, seed)
     timer.lap("groups")
+    if len(group_hour):
+        scores = group_measures(table, rules, group_of, group_hour).score
+        improve_worst(table, rules, group_of, group_hour, scores, seed)
+        timer.lap("worst groups")
     reason = reason.copy()
     reason[viable & (group_of < 0)] = REASON_NOT_FITTED
     return group_of, group_hour, reason

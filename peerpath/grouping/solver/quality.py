@@ -212,6 +212,7 @@ class GroupMeasures:
     common_hours: np.ndarray
     score: np.ndarray
     terms: dict[str, float]
+    components: dict[str, np.ndarray] | None = None  # the five score parts, per group
 
 
 def group_measures(
@@ -328,6 +329,13 @@ def group_measures(
         common_hours=common_hours,
         score=score,
         terms=terms,
+        components={
+            "size": size_score,
+            "knowledge": knowledge_score,
+            "organisations": org_score,
+            "senior": senior_score,
+            "slot": slot_score,
+        },
     )
 
 
