@@ -1,0 +1,65 @@
+"""Protocol rules shared by every resource: versions, methods, body size, the pure core's purity."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from peerpath.xapi.models import Statement
+from peerpath.xapi.tests.helpers import make_statement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.0.0", "1.0.3", "2.0.0"])
+def test_supported_versions_are_accepted(lrs, version):
+    lrs.version = version
+    assert lrs.post(make_statement()).status_code == 200
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.1.0", "3.0.0", "latest"])
+def test_unsupported_versions_are_400(lrs, version):
+    lrs.version = version
+    response = lrs.post(make_statement())
+    assert response.status_code == 400
+    assert "X-Experience-API-Version" in response.json()["error"]["message"]
+
+
+def test_oversized_body_is_413_and_stores_nothing(lrs, monkeypatch):
+    monkeypatch.setattr("peerpath.xapi.views.base.MAX_BODY_BYTES", 100)
+    response = lrs.post([make_statement() for _ in range(5)])
+    assert response.status_code == 413
+    assert Statement.objects.count() == 0
+
+
+def test_unsupported_method_is_405(lrs):
+    assert lrs.request("delete", "/xapi/statements").status_code == 405
+
+
+def test_about_answers_without_a_version_header(client):
+    response = client.get("/xapi/about/")
+    assert response.status_code == 200
+    assert response["X-Experience-API-Version"] == "2.0.0"
+
+
+def test_get_of_statements_carries_consistency_and_modification_headers(lrs):
+    lrs.post(make_statement())
+    response = lrs.get()
+    assert response["X-Experience-API-Consistent-Through"].endswith("Z")
+    assert response["Last-Modified"].endswith("GMT")
+
+
+def test_the_validation_core_imports_nothing_from_django():
+    folder = Path(__file__).resolve().parent.parent / "validation"
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith("django"), path.name
+                assert not name.startswith("peerpath.") or name.startswith(
+                    "peerpath.xapi.validation"
+                ), (path.name, name)
