@@ -60,11 +60,10 @@ def outbox_enqueue_many(rows: list[dict]) -> int:
     """Bulk form of `outbox_enqueue` for large runs; returns how many rows were new."""
     now = timezone.now()
     keys = [row["key"] for row in rows]
-    existing = (
-        set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
-        if len(keys) < 5000
-        else set()
-    )
+    existing = set()
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        existing.update(OutboxMessage.objects.filter(key__in=chunk).values_list("key", flat=True))
     objs = []
     for row in rows:
         if row["key"] in existing:
@@ -81,10 +80,10 @@ def outbox_enqueue_many(rows: list[dict]) -> int:
                 due_at=row.get("due_at") or now,
             )
         )
-    created = OutboxMessage.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
-    if created:
+    OutboxMessage.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
+    if objs:
         transaction.on_commit(_schedule_delivery)
-    return len(created)
+    return len(objs)
 
 
 def _schedule_delivery() -> None:

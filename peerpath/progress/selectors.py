@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from peerpath.common.timefmt import format_local
+from peerpath.courses.selectors import run_week
 from peerpath.progress.models import Completion
 
 
@@ -30,13 +31,6 @@ class LearnerHome:
     modules: list = field(default_factory=list)
 
 
-def run_week(run, today: dt.date) -> int:
-    """Week of the run from 1; 0 before the start."""
-    if today < run.starts_on:
-        return 0
-    return (today - run.starts_on).days // 7 + 1
-
-
 def learner_home(*, enrolment, now: dt.datetime) -> LearnerHome:
     from peerpath.courses.models import Activity, Module
     from peerpath.grouping.selectors import group_for_enrolment, group_members
@@ -46,7 +40,7 @@ def learner_home(*, enrolment, now: dt.datetime) -> LearnerHome:
     run = enrolment.run
     modules = list(Module.objects.filter(course=run.course).prefetch_related("activities"))
     weeks = len(modules)
-    week = run_week(run, now.date())
+    week = run_week(run=run, on=now.date())
     shown_week = min(max(week, 1), weeks) if weeks else 0
     module = next((m for m in modules if m.position == shown_week), None)
     done_ids = set(

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerpath.accounts.access import access_enrolment
 from peerpath.courses.models import Activity, Run
 from peerpath.enrollment.models import Enrolment
 from peerpath.progress import services
@@ -44,7 +43,7 @@ def home(request):
 @require_POST
 def mark_done(request, enrolment_id: int, activity_id: int):
     enrolment = get_object_or_404(Enrolment.objects.select_related("run"), pk=enrolment_id)
-    if not access_enrolment(request.user, enrolment) or enrolment.user_id != request.user.pk:
+    if enrolment.user_id != request.user.pk:
         return render(request, "progress/forbidden.html", status=404)
     activity = get_object_or_404(
         Activity.objects.select_related("module"),

@@ -26,8 +26,9 @@ def run():
 
 
 def published_group(run, members, hour=18):
-    group = StudyGroup.objects.create(run=run, number=1, language="en", hour_utc=hour,
-                                      status="published")
+    group = StudyGroup.objects.create(
+        run=run, number=1, language="en", hour_utc=hour, status="published"
+    )
     for enrolment in members:
         GroupMembership.objects.create(group=group, enrolment=enrolment)
     meeting_series_create(group=group)
