@@ -15,5 +15,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("xapi/", include("peerpath.xapi.urls")),
     path("production/", include("peerpath.production.urls")),
+    path("followup/", include("peerpath.followup.urls")),
+    path("badges/", include("peerpath.badges.urls")),
+    path("surveys/", include("peerpath.surveys.urls")),
+    path("analytics/", include("peerpath.analytics.urls")),
     path("", include("peerpath.progress.urls")),
 ]
