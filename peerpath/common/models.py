@@ -11,3 +11,14 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UsedLink(models.Model):
+    """A once-only signed link that has been used (see `peerpath.common.signed_links`)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=40)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link used {self.used_at:%Y-%m-%d %H:%M}"
