@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from peerpath.enrollment.models import Enrolment
 from peerpath.grouping.models import GroupMembership, StudyGroup
 
-from .models import Meeting
+from .models import Attendance, CalendarFeed, Meeting, MeetingSettings
 
-_MEETING_RELATED = ("group__run__course", "module", "leader__user")
+_MEETING_RELATED = ("group__run__course", "module", "leader__user", "facilitator")
 
 
 def meeting_list_for_group(*, group: StudyGroup) -> QuerySet[Meeting]:
@@ -66,3 +67,380 @@ def meeting_member_timezone(*, group: StudyGroup, user) -> str | None:
         .values_list("enrolment__timezone", flat=True)
         .first()
     )
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingTasks:
+    """What a meeting's group discusses: the module's discussion tasks (Markdown) and the
+    week's synchronous activities, visible to members from `visible_from` on."""
+
+    meeting_id: int
+    week: int
+    module_title: str
+    text: str
+    items: list[str] = field(default_factory=list)
+    activities: list = field(default_factory=list)
+    visible_from: dt.datetime | None = None
+
+    def visible(self, now: dt.datetime) -> bool:
+        return self.visible_from is None or now >= self.visible_from
+
+
+def meeting_settings_get(*, run) -> MeetingSettings:
+    """The run's meeting settings, or the defaults (unsaved) when it has none."""
+    return MeetingSettings.objects.filter(run=run).first() or MeetingSettings(run=run)
+
+
+def meeting_tasks(meeting: Meeting) -> MeetingTasks:
+    """The discussion tasks of a meeting (for the group page, the leader's briefing, the
+    weekly mail). `items` are the Markdown list items of the tasks, or its paragraphs;
+    members see them from `visible_from` on (the run's `tasks_visible_hours` before)."""
+    return meeting_tasks_with(meeting, meeting_settings_get(run=meeting.group.run))
+
+
+def _task_items(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines()]
+    bullets = [
+        line[2:].strip() if line[:2] in ("- ", "* ", "+ ") else line.split(". ", 1)[1].strip()
+        for line in lines
+        if line[:2] in ("- ", "* ", "+ ") or (". " in line and line.split(". ", 1)[0].isdigit())
+    ]
+    if bullets:
+        return bullets
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+
+
+# --- activity and attendance ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    meeting_id: int
+    group_id: int
+    week: int
+    starts_at: dt.datetime
+    enrolment_id: int
+    present: bool
+
+
+def attendance_for_run(run) -> list[AttendanceRow]:
+    """Every recorded attendance of the run's meetings (one row per member and meeting whose
+    attendance was recorded), in meeting order; for progress, repair and analytics."""
+    rows = (
+        Attendance.objects.filter(meeting__group__run=run)
+        .order_by("meeting__starts_at", "meeting_id", "enrolment_id")
+        .values_list(
+            "meeting_id",
+            "meeting__group_id",
+            "meeting__week",
+            "meeting__starts_at",
+            "enrolment_id",
+            "present",
+        )
+    )
+    return [AttendanceRow(*row) for row in rows]
+
+
+def member_last_activity(*, enrolment_ids: list[int]) -> dict[int, dt.datetime | None]:
+    """The latest sign of life of each enrolment: progress's `last_activity_at` when that
+    exists, else the latest of completions, meetings attended, sign-in and confirmation."""
+    enrolments = list(Enrolment.objects.filter(pk__in=enrolment_ids).select_related("user"))
+    latest: dict[int, dt.datetime | None] = {}
+    try:
+        from peerpath.progress.selectors import last_activity_at
+    except ImportError:
+        last_activity_at = None
+    if last_activity_at is not None:
+        found = last_activity_at(enrolments)
+        if isinstance(found, dict):
+            for enrolment in enrolments:
+                value = found.get(enrolment.pk, found.get(enrolment))
+                latest[enrolment.pk] = _latest(value, enrolment.confirmed_at)
+            return latest
+    from django.db.models import Max
+
+    from peerpath.progress.models import Completion
+
+    completed = dict(
+        Completion.objects.filter(enrolment_id__in=enrolment_ids)
+        .values("enrolment_id")
+        .annotate(last=Max("completed_at"))
+        .values_list("enrolment_id", "last")
+    )
+    attended = dict(
+        Attendance.objects.filter(enrolment_id__in=enrolment_ids, present=True)
+        .values("enrolment_id")
+        .annotate(last=Max("meeting__ends_at"))
+        .values_list("enrolment_id", "last")
+    )
+    for enrolment in enrolments:
+        latest[enrolment.pk] = _latest(
+            completed.get(enrolment.pk),
+            attended.get(enrolment.pk),
+            enrolment.user.last_login,
+            enrolment.confirmed_at,
+        )
+    return latest
+
+
+def _latest(*values):
+    present = [value for value in values if value is not None]
+    return max(present) if present else None
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+
+def feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    if not token or len(token) > 40:
+        return None
+    return CalendarFeed.objects.select_related("user", "group__run").filter(token=token).first()
+
+
+def feed_meetings(*, feed: CalendarFeed) -> tuple[list[Meeting], str | None]:
+    """The meetings a feed shows and the timezone to show them in."""
+    meetings = Meeting.objects.select_related(*_MEETING_RELATED).order_by("starts_at", "pk")
+    if feed.scope == CalendarFeed.Scope.GROUP:
+        return list(meetings.filter(group_id=feed.group_id)), feed.group.run.timezone
+    if feed.scope == CalendarFeed.Scope.FACILITATOR:
+        return list(meetings.filter(facilitator_id=feed.user_id)), feed.user.timezone
+    enrolments = Enrolment.objects.filter(user_id=feed.user_id).exclude(
+        status=Enrolment.Status.WITHDRAWN
+    )
+    groups = GroupMembership.objects.filter(enrolment__in=enrolments).values("group_id")
+    zone = enrolments.order_by("-created_at").values_list("timezone", flat=True).first()
+    return list(meetings.filter(group_id__in=groups)), zone or feed.user.timezone
+
+
+def visits_for_facilitator(*, user) -> list[Meeting]:
+    """The meetings `user` visits as a facilitator, in time order."""
+    return list(
+        Meeting.objects.filter(facilitator=user)
+        .select_related(*_MEETING_RELATED)
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- the group page ---------------------------------------------------------------------------
+
+
+def group_enrolment_of(*, group: StudyGroup, user) -> Enrolment | None:
+    """The user's enrolment in the group, or None (staff looking at a group)."""
+    return (
+        Enrolment.objects.filter(membership__group=group, user=user)
+        .select_related("user", "organisation")
+        .first()
+    )
+
+
+def feedback_of(*, meeting: Meeting, enrolment_id):
+    from .models import MeetingFeedback
+
+    return MeetingFeedback.objects.filter(meeting=meeting, enrolment_id=enrolment_id).first()
+
+
+def facilitator_pool(*, run):
+    """The run's facilitators (those who left last) with their number of visits."""
+    from django.db.models import Count, Q
+
+    from .models import Facilitator
+
+    return list(
+        Facilitator.objects.filter(run=run)
+        .select_related("user")
+        .annotate(
+            visits=Count(
+                "user__facilitated_meetings",
+                filter=Q(
+                    user__facilitated_meetings__group__run=run,
+                    user__facilitated_meetings__status=Meeting.Status.SCHEDULED,
+                ),
+            )
+        )
+        .order_by("left_at", "user__email")
+    )
+
+
+@dataclass
+class MemberCard:
+    name: str
+    about: str = ""
+    email: str = ""
+    organisation: str = ""
+    is_you: bool = False
+    withdrawn: bool = False
+
+
+@dataclass
+class MeetingRow:
+    meeting: Meeting
+    local: str
+    leader: str = ""
+    facilitator: str = ""
+    you_lead: bool = False
+    tasks: MeetingTasks | None = None
+    tasks_visible: bool = False
+    rsvp: str = ""
+    coming: int = 0
+    not_coming: int = 0
+    present: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    handover_url: str = ""
+    feedback_url: str = ""
+    your_rating: int | None = None
+
+
+@dataclass
+class GroupPage:
+    members: list[MemberCard]
+    next_meeting: MeetingRow | None
+    upcoming: list[MeetingRow]
+    past: list[MeetingRow]
+    notes: list
+    video_url: str
+    timezone: str
+    profile: object | None
+
+
+def group_page_data(
+    *, group: StudyGroup, enrolment: Enrolment | None, now: dt.datetime
+) -> GroupPage:
+    """Everything a member's group page shows, in a fixed number of queries."""
+    from peerpath.common.timefmt import format_local
+
+    from . import links
+    from .models import GroupNote, MeetingFeedback, MemberProfile, Rsvp
+    from .services import meeting_video_url
+
+    zone = enrolment.timezone if enrolment else group.run.timezone
+    memberships = list(
+        GroupMembership.objects.filter(group=group)
+        .select_related("enrolment__user", "enrolment__organisation")
+        .order_by("enrolment_id")
+    )
+    profiles = {
+        p.enrolment_id: p for p in MemberProfile.objects.filter(enrolment__membership__group=group)
+    }
+    names = {m.enrolment_id: m.enrolment.user.name for m in memberships}
+    members = []
+    for membership in memberships:
+        member = membership.enrolment
+        profile = profiles.get(member.pk)
+        members.append(
+            MemberCard(
+                name=member.user.name,
+                about=profile.about if profile else "",
+                email=member.user.email if profile and profile.share_email else "",
+                organisation=(
+                    member.organisation.name
+                    if member.organisation and (profile is None or profile.share_organisation)
+                    else ""
+                ),
+                is_you=enrolment is not None and member.pk == enrolment.pk,
+                withdrawn=member.status == Enrolment.Status.WITHDRAWN,
+            )
+        )
+    meetings = list(
+        Meeting.objects.filter(group=group)
+        .select_related(*_MEETING_RELATED)
+        .prefetch_related("module__activities")
+        .order_by("starts_at", "pk")
+    )
+    rsvps = list(
+        Rsvp.objects.filter(meeting__group=group).values_list(
+            "meeting_id", "enrolment_id", "answer"
+        )
+    )
+    attendance = list(
+        Attendance.objects.filter(meeting__group=group).values_list(
+            "meeting_id", "enrolment_id", "present"
+        )
+    )
+    ratings = {}
+    if enrolment is not None:
+        ratings = dict(
+            MeetingFeedback.objects.filter(enrolment=enrolment).values_list("meeting_id", "rating")
+        )
+    settings_row = meeting_settings_get(run=group.run)
+
+    def row(meeting: Meeting) -> MeetingRow:
+        tasks = meeting_tasks_with(meeting, settings_row)
+        item = MeetingRow(
+            meeting=meeting,
+            local=format_local(meeting.starts_at, zone),
+            leader=meeting.leader.user.name if meeting.leader else "",
+            facilitator=meeting.facilitator.name if meeting.facilitator else "",
+            you_lead=enrolment is not None and meeting.leader_id == enrolment.pk,
+            tasks=tasks,
+            tasks_visible=tasks.visible(now),
+            your_rating=ratings.get(meeting.pk),
+        )
+        for meeting_id, enrolment_id, answer in rsvps:
+            if meeting_id != meeting.pk:
+                continue
+            if enrolment is not None and enrolment_id == enrolment.pk:
+                item.rsvp = answer
+            item.coming += answer == "yes"
+            item.not_coming += answer == "no"
+        for meeting_id, enrolment_id, present in attendance:
+            if meeting_id == meeting.pk:
+                (item.present if present else item.absent).append(names.get(enrolment_id, "?"))
+        if enrolment is not None and meeting.is_scheduled:
+            if item.you_lead and meeting.starts_at > now:
+                item.handover_url = links.handover_url(
+                    meeting_id=meeting.pk, enrolment_id=enrolment.pk
+                )
+            if meeting.starts_at <= now:
+                item.feedback_url = links.feedback_url(
+                    meeting_id=meeting.pk, enrolment_id=enrolment.pk
+                )
+        return item
+
+    upcoming = [row(m) for m in meetings if m.ends_at > now]
+    past = [row(m) for m in meetings if m.ends_at <= now]
+    next_meeting = next((r for r in upcoming if r.meeting.is_scheduled), None)
+    return GroupPage(
+        members=members,
+        next_meeting=next_meeting,
+        upcoming=[r for r in upcoming if r is not next_meeting],
+        past=list(reversed(past)),
+        notes=list(GroupNote.objects.filter(group=group).select_related("author")),
+        video_url=meeting_video_url(group=group),
+        timezone=zone,
+        profile=profiles.get(enrolment.pk) if enrolment else None,
+    )
+
+
+def meeting_tasks_with(meeting: Meeting, settings_row: MeetingSettings) -> MeetingTasks:
+    """`meeting_tasks` with the run's settings already read (no query per meeting)."""
+    module = meeting.module
+    text = (module.discussion_tasks or "").strip() if module else ""
+    activities = [a for a in module.activities.all() if a.synchronous] if module else []
+    return MeetingTasks(
+        meeting_id=meeting.pk,
+        week=meeting.week,
+        module_title=module.title if module else "",
+        text=text,
+        items=_task_items(text),
+        activities=activities,
+        visible_from=meeting.starts_at - dt.timedelta(hours=settings_row.tasks_visible_hours),
+    )
+
+
+def meeting_action_links(*, meeting: Meeting, enrolment: Enrolment) -> dict[str, str]:
+    """Signed links a message about `meeting` can carry for `enrolment` (no login needed):
+    "rsvp_yes", "rsvp_no", "feedback", and "handover" when they lead it. For the meeting
+    reminder and the leader's briefing."""
+    from . import links
+
+    urls = {
+        "rsvp_yes": links.rsvp_url(meeting_id=meeting.pk, enrolment_id=enrolment.pk, answer="yes"),
+        "rsvp_no": links.rsvp_url(meeting_id=meeting.pk, enrolment_id=enrolment.pk, answer="no"),
+        "feedback": links.feedback_url(meeting_id=meeting.pk, enrolment_id=enrolment.pk),
+    }
+    if meeting.leader_id == enrolment.pk:
+        urls["handover"] = links.handover_url(meeting_id=meeting.pk, enrolment_id=enrolment.pk)
+    return urls

@@ -193,7 +193,7 @@ def test_unknown_method_is_refused():
 def test_pure_cores_import_no_django():
     code = (
         "import sys, peerpath.meetings.calendar, peerpath.meetings.rotation, "
-        "peerpath.meetings.schedule; "
+        "peerpath.meetings.schedule, peerpath.meetings.facilitation; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

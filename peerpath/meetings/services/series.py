@@ -22,8 +22,8 @@ from peerpath.courses.models import Module, Run
 from peerpath.enrollment.models import Enrolment
 from peerpath.grouping.models import GroupMembership, StudyGroup
 
-from . import calendar, rotation, schedule
-from .models import Meeting
+from .. import calendar, rotation, schedule
+from ..models import Meeting, MeetingSettings
 
 
 def meeting_series_create(*, group: StudyGroup, now: dt.datetime | None = None) -> list[Meeting]:
@@ -47,7 +47,32 @@ def meeting_series_for_run(*, run: Run, now: dt.datetime | None = None) -> list[
     with transaction.atomic():
         groups = list(StudyGroup.objects.select_for_update().filter(run=run).order_by("pk"))
         by_group = _series_for_groups(run=run, groups=groups, now=now)
+        from .visits import facilitator_visits_assign
+
+        if run.facilitators.filter(left_at__isnull=True).exists():
+            facilitator_visits_assign(run=run, now=now)
     return [meeting for group in groups for meeting in by_group[group.pk]]
+
+
+def meeting_series_refresh(*, now: dt.datetime | None = None) -> int:
+    """Bring the series of every run with meetings still to come up to date (the daily tick):
+    leaders skip members who went quiet, visits fill gaps. Returns the number of runs."""
+    now = now or timezone.now()
+    run_ids = (
+        Meeting.objects.filter(starts_at__gt=now, status=Meeting.Status.SCHEDULED)
+        .values_list("group__run_id", flat=True)
+        .distinct()
+    )
+    runs = list(Run.objects.filter(pk__in=list(run_ids)))
+    for run in runs:
+        meeting_series_for_run(run=run, now=now)
+    return len(runs)
+
+
+def meeting_settings_for_run(run: Run) -> MeetingSettings:
+    """The run's meeting settings, or the defaults (unsaved) when it has none."""
+    found = MeetingSettings.objects.filter(run=run).first()
+    return found or MeetingSettings(run=run)
 
 
 def meeting_video_url(*, group: StudyGroup) -> str:
@@ -79,7 +104,7 @@ def meeting_invite_ics(
         _meeting_event(
             meeting,
             organizer=organizer,
-            attendees=attendees.get(meeting.group_id, ()),
+            attendees=attendees.get(meeting.group_id, ()) + _facilitator(meeting),
             tzid=_known_timezone(tzid) or _known_timezone(meeting.group.run.timezone) or "UTC",
         )
         for meeting in meetings
@@ -101,12 +126,19 @@ def _series_for_groups(
     modules = list(Module.objects.filter(course_id=run.course_id).order_by("position", "pk"))
     group_ids = [group.pk for group in groups]
     members: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for group_id, enrolment_id, status in (
+    confirmed = list(
         GroupMembership.objects.filter(group_id__in=group_ids)
         .order_by("enrolment_id")
         .values_list("group_id", "enrolment_id", "enrolment__status")
-    ):
-        members[group_id].append((enrolment_id, status == Enrolment.Status.CONFIRMED))
+    )
+    quiet = _quiet_enrolments(
+        run=run,
+        enrolment_ids=[e for _g, e, status in confirmed if status == Enrolment.Status.CONFIRMED],
+        now=now,
+    )
+    for group_id, enrolment_id, status in confirmed:
+        is_active = status == Enrolment.Status.CONFIRMED and enrolment_id not in quiet
+        members[group_id].append((enrolment_id, is_active))
     existing: dict[int, dict[int, Meeting]] = defaultdict(dict)
     for meeting in Meeting.objects.filter(group_id__in=group_ids):
         existing[meeting.group_id][meeting.week] = meeting
@@ -169,8 +201,8 @@ def _plan_group(
         [active] * weeks,
         fixed={
             week - 1: (meeting.leader_id if meeting.status == Meeting.Status.SCHEDULED else None)
-            for week, meeting in frozen.items()
-            if week <= weeks
+            for week, meeting in existing.items()
+            if week <= weeks and (week in frozen or meeting.leader_fixed)
         },
     )
     created: list[Meeting] = []
@@ -186,6 +218,10 @@ def _plan_group(
             "leader_id": leader_id,
         }
         meeting = existing.get(week)
+        if meeting is not None and meeting.time_fixed:  # moved by staff: keep its time
+            del wanted["starts_at"], wanted["ends_at"]
+        if meeting is not None and meeting.leader_fixed:  # handed over: keep its leader
+            del wanted["leader_id"]
         if meeting is None:
             meeting = Meeting(group=group, week=week, **wanted)
             meeting.module = module  # the instance, so callers can read it without a query
@@ -204,6 +240,24 @@ def _plan_group(
     return created, updated, series
 
 
+def _quiet_enrolments(*, run: Run, enrolment_ids: list[int], now: dt.datetime) -> set[int]:
+    """Members without any sign of activity for the run's `quiet_after_days` (none is quiet
+    before the run has been going that long, nor soon after they joined)."""
+    if not enrolment_ids:
+        return set()
+    quiet_after = dt.timedelta(days=meeting_settings_for_run(run).quiet_after_days)
+    run_start = schedule.run_week_starts_at(starts_on=run.starts_on, timezone=run.timezone, week=1)
+    if now - run_start < quiet_after:
+        return set()
+    cutoff = now - quiet_after
+    from ..selectors import member_last_activity
+
+    last = member_last_activity(enrolment_ids=enrolment_ids)
+    return {
+        enrolment_id for enrolment_id in enrolment_ids if (last.get(enrolment_id) or now) < cutoff
+    }
+
+
 # --- calendar adapter ------------------------------------------------------------------------
 
 
@@ -219,6 +273,13 @@ def _attendees_by_group(group_ids: set[int]) -> dict[int, tuple[calendar.Person,
         user = membership.enrolment.user
         attendees[membership.group_id].append(calendar.Person(email=user.email, name=user.name))
     return {group_id: tuple(people) for group_id, people in attendees.items()}
+
+
+def _facilitator(meeting: Meeting) -> tuple[calendar.Person, ...]:
+    if meeting.facilitator_id is None:
+        return ()
+    user = meeting.facilitator
+    return (calendar.Person(email=user.email, name=user.name),)
 
 
 def _meeting_event(
@@ -242,6 +303,8 @@ def _meeting_event(
         lines.append(_("Week %(week)s: %(title)s") % {"week": meeting.week, "title": module.title})
     if meeting.leader is not None:
         lines.append(_("Discussion leader: %(name)s") % {"name": meeting.leader.user.name})
+    if meeting.facilitator_id is not None:
+        lines.append(_("Visiting facilitator: %(name)s") % {"name": meeting.facilitator.name})
     if module is not None and module.discussion_tasks:
         lines += ["", _("To discuss:"), module.discussion_tasks]
     lines += ["", _("Video room: %(url)s") % {"url": video_url}, settings.SITE_URL]
