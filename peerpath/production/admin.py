@@ -20,7 +20,15 @@ class ProductionRoleAdmin(admin.ModelAdmin):
 
 @admin.register(models.Resource)
 class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "hourly_price", "currency", "active"]
+    list_display = [
+        "name",
+        "hourly_price",
+        "currency",
+        "opens_at",
+        "closes_at",
+        "slot_minutes",
+        "active",
+    ]
 
 
 class TransitionLogInline(admin.TabularInline):
@@ -41,7 +49,14 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["topic"]
     readonly_fields = ["status", "round"]
-    raw_id_fields = ["proposer", "co_instructors", "based_on", "course", "pilot_run"]
+    raw_id_fields = [
+        "proposer",
+        "co_instructors",
+        "based_on",
+        "course",
+        "pilot_run",
+        "programme_group",
+    ]
     inlines = [TransitionLogInline]
 
 
@@ -74,3 +89,19 @@ class SemesterReviewAdmin(admin.ModelAdmin):
 admin.site.register(models.Milestone)
 admin.site.register(models.FeedbackRound)
 admin.site.register(models.FeedbackComment)
+
+
+class ProgrammeGroupInline(admin.TabularInline):
+    model = models.ProgrammeGroup
+    extra = 0
+    raw_id_fields = ["group", "designer"]
+
+
+@admin.register(models.Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """Programmes are opened from the production pages (which import the programme course);
+    here their dates and designers can be corrected."""
+
+    list_display = ["title", "run", "production_starts_on"]
+    raw_id_fields = ["run"]
+    inlines = [ProgrammeGroupInline]

@@ -2,6 +2,7 @@
 semester reviews and studio bookings. Workflow rules live in `workflow.py`; writes in services.
 """
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -132,6 +133,15 @@ class Proposal(BaseModel):
         on_delete=models.PROTECT,
         related_name="piloted_proposals",
         verbose_name=_("pilot run"),
+    )
+    programme_group = models.ForeignKey(
+        "grouping.StudyGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="production_proposals",
+        verbose_name=_("production programme group"),
+        help_text=_("The group of a production programme that produces this course."),
     )
 
     class Meta:
@@ -335,7 +345,11 @@ class SemesterReview(BaseModel):
 
 
 class Resource(BaseModel):
-    """A studio or production service booked by the hour; some are free."""
+    """A studio or production service booked by the hour in whole slots; some are free.
+
+    Bookings fall within the opening hours of one day, in the resource's own timezone, and
+    start and end on a slot boundary (on the hour for 60-minute slots, every half hour for 30).
+    """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     hourly_price = models.DecimalField(
@@ -343,6 +357,14 @@ class Resource(BaseModel):
     )
     currency = models.CharField(_("currency"), max_length=3, default="DKK")
     active = models.BooleanField(_("bookable"), default=True)
+    timezone = models.CharField(_("timezone"), max_length=64, default="Europe/Copenhagen")
+    opens_at = models.TimeField(_("opens at"), default=dt.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=dt.time(18, 0))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length in minutes"),
+        default=30,
+        help_text=_("Bookings start and end on a multiple of this many minutes past midnight."),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -379,3 +401,45 @@ class Booking(BaseModel):
     def cost(self) -> Decimal:
         """From the exact duration, so 20 minutes at 350 cost 116.67, not 0.33 × 350."""
         return (self._exact_hours * self.hourly_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Programme(BaseModel):
+    """A collaborative production programme: topic workshops in a first period, then a
+    production phase in groups, each with a designer. It is a private run of the programme
+    course, so sign-up, study groups, meetings and messages are those of any run."""
+
+    title = models.CharField(_("title"), max_length=200)
+    run = models.OneToOneField(
+        "courses.Run",
+        on_delete=models.PROTECT,
+        related_name="production_programme",
+        verbose_name=_("run"),
+    )
+    production_starts_on = models.DateField(
+        _("production phase starts on"),
+        help_text=_("The first day of the production phase; the workshops come before it."),
+    )
+
+    class Meta:
+        ordering = ["-production_starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeGroup(BaseModel):
+    """A study group of a programme's run and the designer who gives it feedback."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="groups")
+    group = models.OneToOneField(
+        "grouping.StudyGroup", on_delete=models.CASCADE, related_name="production_programme_group"
+    )
+    designer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="designed_programme_groups",
+        verbose_name=_("designer"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.group} — {self.designer}"

@@ -16,6 +16,8 @@ from peerpath.production.models import (
     FeedbackRound,
     Milestone,
     ProductionRole,
+    Programme,
+    ProgrammeGroup,
     Proposal,
     TransitionLog,
 )
@@ -52,15 +54,106 @@ def production_roles_for(*, user, proposal: Proposal) -> set[str]:
         roles.add(workflow.Role.INSTRUCTOR)
     if workflow.Role.INSTRUCTOR in roles:  # nobody judges their own proposal
         roles.discard(workflow.Role.COMMITTEE_MEMBER)
+    if (
+        proposal.programme_group_id is not None
+        and ProgrammeGroup.objects.filter(
+            group_id=proposal.programme_group_id, designer=user
+        ).exists()
+    ):
+        roles.add(workflow.Role.DESIGNER)  # the designer of the group that produces it
     return roles
 
 
+def programme_group_member(*, user, group) -> bool:
+    return (
+        user.is_authenticated
+        and group is not None
+        and group.memberships.filter(enrolment__user=user).exists()
+    )
+
+
 def access_proposal_view(*, user, proposal: Proposal) -> bool:
+    """Staff, site-wide production roles, the proposal's own people, and the members of the
+    programme group that produces it (who give one another peer feedback)."""
     if not user.is_authenticated:
         return False
     if user.is_staff or production_roles_site(user=user) & SITE_WIDE_VIEWERS:
         return True
-    return bool(production_roles_for(user=user, proposal=proposal))
+    if bool(production_roles_for(user=user, proposal=proposal)):
+        return True
+    return proposal.programme_group_id is not None and programme_group_member(
+        user=user, group=proposal.programme_group
+    )
+
+
+def access_programme_manage(*, user) -> bool:
+    """Staff and e-learning consultants organise programmes and assign their designers."""
+    return user.is_authenticated and (
+        user.is_staff or workflow.Role.CONSULTANT in production_roles_site(user=user)
+    )
+
+
+def programme_list_for(*, user):
+    """Every programme for organisers and site-wide roles; else those the user takes part in."""
+    programmes = Programme.objects.select_related("run__course").order_by("-production_starts_on")
+    if access_programme_manage(user=user) or access_board(user=user):
+        return programmes
+    return programmes.filter(Q(run__enrolments__user=user) | Q(groups__designer=user)).distinct()
+
+
+def programme_get(*, pk: int) -> Programme:
+    return Programme.objects.select_related("run__course").get(pk=pk)
+
+
+def access_programme_view(*, user, programme: Programme) -> bool:
+    if not user.is_authenticated:
+        return False
+    if access_programme_manage(user=user) or access_board(user=user):
+        return True
+    return (
+        programme.run.enrolments.filter(user=user).exists()
+        or programme.groups.filter(designer=user).exists()
+    )
+
+
+def programme_phase(*, programme: Programme, today: dt.date) -> str:
+    """ "workshops" before the production phase starts, "production" from then, "closed" after."""
+    if programme.run.status == Run.Status.CLOSED:
+        return "closed"
+    if today < programme.run.starts_on:
+        return "not_started"
+    return "workshops" if today < programme.production_starts_on else "production"
+
+
+def programme_groups(*, programme: Programme) -> list[dict]:
+    """Each study group of the programme's run with its members, designer and proposals."""
+    from peerpath.grouping.selectors import group_list, group_members
+
+    links = {
+        link.group_id: link
+        for link in ProgrammeGroup.objects.filter(programme=programme).select_related("designer")
+    }
+    proposals: dict[int, list[Proposal]] = defaultdict(list)
+    for proposal in Proposal.objects.filter(programme_group__run=programme.run).select_related(
+        "proposer"
+    ):
+        proposals[proposal.programme_group_id].append(proposal)
+    return [
+        {
+            "group": group,
+            "members": [e.user for e in group_members(group=group)],
+            "designer": links[group.pk].designer if group.pk in links else None,
+            "proposals": proposals.get(group.pk, []),
+        }
+        for group in group_list(run=programme.run).order_by("number")
+    ]
+
+
+def programme_groups_of(*, user, programme: Programme) -> list:
+    """The programme's groups `user` is a member of (normally one)."""
+    from peerpath.grouping.models import StudyGroup
+
+    return list(StudyGroup.objects.filter(run=programme.run, memberships__enrolment__user=user))
 
 
 def access_board(*, user) -> bool:
@@ -201,3 +294,21 @@ def booking_cost_summary(*, proposal: Proposal) -> dict:
         row["cost"] += booking.cost
         total += booking.cost
     return {"resources": per_resource, "total": total}
+
+
+def launched_courses_with_reviews():
+    """Courses with a public run that has opened, each with its semester reviews."""
+    from peerpath.courses.models import Course
+    from peerpath.production.models import SemesterReview
+
+    launched = Run.objects.filter(kind=Run.Kind.MOOC).exclude(status=Run.Status.DRAFT)
+    return (
+        Course.objects.filter(pk__in=launched.values("course_id"))
+        .prefetch_related(
+            Prefetch(
+                "semester_reviews",
+                queryset=SemesterReview.objects.select_related("reviewed_by"),
+            )
+        )
+        .order_by("title")
+    )

@@ -9,6 +9,7 @@ from peerpath.common.errors import ApplicationError
 from peerpath.courses.models import Run
 from peerpath.production import selectors, workflow
 from peerpath.production.models import Proposal, SemesterReview, TransitionLog
+from peerpath.production.services.proposals import audit_record
 
 SEMESTER = re.compile(r"^\d{4}-(spring|summer|autumn|winter)$")
 
@@ -50,8 +51,31 @@ def run_open_check(*, run: Run) -> None:
         )
 
 
-def run_open(*, run: Run) -> Run:
-    """Open a draft run for sign-up once the quality gate allows it."""
+LIVE = (Run.Status.OPEN, Run.Status.RUNNING)
+
+
+def _public_and_live(run: Run) -> bool:
+    return run.kind == Run.Kind.MOOC and run.status in LIVE
+
+
+def run_change_check(*, run: Run, previous: Run | None) -> None:
+    """Refuse a save of `run` that would open a public run past the quality gate.
+
+    A save opens a public run when the run is (or becomes) an open MOOC and was not one of
+    the same course before: a new open run, a draft or closed run set open or running, a
+    private run made public, or a live run moved to another course. Other edits of a run that
+    is live already pass, so a launched run stays editable.
+    """
+    if not _public_and_live(run):
+        return
+    if previous is not None and _public_and_live(previous) and previous.course_id == run.course_id:
+        return
+    run_open_check(run=run)
+
+
+def run_open(*, run: Run, actor=None) -> Run:
+    """Open a draft run for sign-up once the quality gate allows it; with `actor`, the
+    opening is logged on the course's production, if it has one."""
     with transaction.atomic():
         run = Run.objects.select_for_update().select_related("course").get(pk=run.pk)
         if run.status != Run.Status.DRAFT:
@@ -63,6 +87,14 @@ def run_open(*, run: Run) -> Run:
         run_open_check(run=run)
         run.status = Run.Status.OPEN
         run.save(update_fields=["status", "updated_at"])
+        production = (
+            Proposal.objects.filter(course=run.course)
+            .exclude(status=Proposal.Status.REJECTED)
+            .order_by("-created_at")
+            .first()
+        )
+        if actor is not None and production is not None:
+            audit_record(proposal=production, action="run_open", actor=actor, note=run.title)
     return run
 
 

@@ -10,6 +10,7 @@ from peerpath.common.errors import ApplicationError
 from peerpath.messaging.services import outbox_enqueue_many
 from peerpath.production import plan, selectors, workflow
 from peerpath.production.models import FeedbackComment, FeedbackRound, Milestone, Proposal
+from peerpath.production.services.proposals import audit_record
 
 PLANNING_STATES = {
     Proposal.Status.SIGNED_OFF,
@@ -41,6 +42,9 @@ def development_plan_create(*, proposal: Proposal, actor, start_on: dt.date) -> 
     with transaction.atomic():
         if Milestone.objects.select_for_update().filter(proposal=proposal).exists():
             raise ApplicationError(_("This proposal already has a development plan."))
+        audit_record(
+            proposal=proposal, action="plan_create", actor=actor, note=start_on.isoformat()
+        )
         return [
             Milestone.objects.create(
                 proposal=proposal,
@@ -63,10 +67,13 @@ def milestone_reschedule(*, milestone: Milestone, actor, due_on: dt.date, owner=
         raise ApplicationError(
             _("“%(title)s” is done already.") % {"title": milestone.title}, field="due_on"
         )
-    milestone.due_on = due_on
-    if owner is not None:
-        milestone.owner = owner
-    milestone.save(update_fields=["due_on", "owner", "updated_at"])
+    note = f"{milestone.title}: {milestone.due_on.isoformat()} → {due_on.isoformat()}"
+    with transaction.atomic():
+        milestone.due_on = due_on
+        if owner is not None:
+            milestone.owner = owner
+        milestone.save(update_fields=["due_on", "owner", "updated_at"])
+        audit_record(proposal=milestone.proposal, action="milestone_move", actor=actor, note=note)
     return milestone
 
 
@@ -74,8 +81,15 @@ def milestone_complete(*, milestone: Milestone, actor) -> Milestone:
     if not _roles(milestone.proposal, actor) & TEAM and actor.pk != milestone.owner_id:
         raise ApplicationError(_("Only the milestone's owner or the team may mark it done."))
     if milestone.done_at is None:
-        milestone.done_at = timezone.now()
-        milestone.save(update_fields=["done_at", "updated_at"])
+        with transaction.atomic():
+            milestone.done_at = timezone.now()
+            milestone.save(update_fields=["done_at", "updated_at"])
+            audit_record(
+                proposal=milestone.proposal,
+                action="milestone_done",
+                actor=actor,
+                note=milestone.title,
+            )
     return milestone
 
 
@@ -144,7 +158,11 @@ def feedback_round_open(
 
 
 def feedback_comment_add(*, round: FeedbackRound, author, body: str) -> FeedbackComment:
-    if not _roles(round.proposal, author) & (REVIEWERS | TEAM):
+    """Reviewers, the team and, in a production programme, the producing group's members."""
+    proposal = round.proposal
+    if not _roles(proposal, author) & (REVIEWERS | TEAM) and not (
+        selectors.programme_group_member(user=author, group=proposal.programme_group)
+    ):
         raise ApplicationError(_("Only the reviewers and the team comment on a production."))
     if not body.strip():
         raise ApplicationError(_("Write the comment."), field="body")
@@ -167,4 +185,10 @@ def feedback_comment_resolve(
         comment.resolved_by = actor
         comment.resolution = resolution.strip()
         comment.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
+        audit_record(
+            proposal=comment.round.proposal,
+            action="comment_resolve",
+            actor=actor,
+            note=comment.resolution,
+        )
     return comment

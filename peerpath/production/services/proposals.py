@@ -46,6 +46,19 @@ def production_role_grant(*, user, role: str, proposal: Proposal | None = None) 
     return granted
 
 
+def audit_record(*, proposal: Proposal, action: str, actor, note: str = "") -> TransitionLog:
+    """Record a decision that does not move the proposal's status (a plan made, a milestone
+    moved, a pilot run named, a run opened...) in the same append-only log as transitions."""
+    return TransitionLog.objects.create(
+        proposal=proposal,
+        action=action,
+        from_state=proposal.status,
+        to_state=proposal.status,
+        actor=actor,
+        note=note,
+    )
+
+
 def _check_fields(fields: dict) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -60,17 +73,29 @@ def _check_fields(fields: dict) -> None:
 
 
 def proposal_create(
-    *, proposer, topic: str, co_instructors=(), attachments=(), submit: bool = False, **fields
+    *,
+    proposer,
+    topic: str,
+    co_instructors=(),
+    attachments=(),
+    submit: bool = False,
+    programme_group=None,
+    **fields,
 ) -> Proposal:
     """Save a new draft (and with `submit`, submit it: both or neither are written).
 
-    `attachments` are uploaded files, each stored with the proposal.
+    `attachments` are uploaded files, each stored with the proposal; `programme_group` is the
+    production programme group (one the proposer is a member of) that produces the course.
     """
     fields["topic"] = topic
     _check_fields(fields)
     with transaction.atomic():
         proposal = Proposal.objects.create(proposer=proposer, **fields)
         proposal.co_instructors.set([u for u in co_instructors if u.pk != proposer.pk])
+        if programme_group is not None:
+            from peerpath.production.services.programme import proposal_programme_group_set
+
+            proposal_programme_group_set(proposal=proposal, group=programme_group, actor=proposer)
         for upload in attachments:
             proposal_attachment_add(proposal=proposal, actor=proposer, file=upload)
         if submit:
@@ -256,14 +281,22 @@ def assessment_record(*, proposal: Proposal, reviewer, scores: dict) -> list[Ass
             )[0]
             for criterion, score, comment in rows
         ]
+        audit_record(
+            proposal=locked,
+            action="assess",
+            actor=reviewer,
+            note=", ".join(f"{criterion.title}: {score}" for criterion, score, _c in rows),
+        )
     return saved
 
 
 def proposal_course_set(*, proposal: Proposal, course, actor) -> Proposal:
     """Name the course being produced (its runs become the pilot and the public launch)."""
     _require_team(proposal, actor)
-    proposal.course = course
-    proposal.save(update_fields=["course", "updated_at"])
+    with transaction.atomic():
+        proposal.course = course
+        proposal.save(update_fields=["course", "updated_at"])
+        audit_record(proposal=proposal, action="course_set", actor=actor, note=course.title)
     return proposal
 
 
@@ -277,8 +310,10 @@ def proposal_pilot_run_set(*, proposal: Proposal, run: Run, actor) -> Proposal:
         raise ApplicationError(
             _("The pilot run must be a private (SPOC) run with a test group."), field="pilot_run"
         )
-    proposal.pilot_run = run
-    proposal.save(update_fields=["pilot_run", "updated_at"])
+    with transaction.atomic():
+        proposal.pilot_run = run
+        proposal.save(update_fields=["pilot_run", "updated_at"])
+        audit_record(proposal=proposal, action="pilot_run_set", actor=actor, note=run.title)
     return proposal
 
 

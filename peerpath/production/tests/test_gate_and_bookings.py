@@ -104,7 +104,9 @@ def test_an_unlaunched_course_has_no_semester_to_review(people, course):
 
 @pytest.fixture
 def studio(db):
-    return Resource.objects.create(name="Video production", hourly_price=Decimal("350.00"))
+    return Resource.objects.create(
+        name="Video production", hourly_price=Decimal("350.00"), slot_minutes=10
+    )
 
 
 def _book(studio, proposal, people, start_h, end_h):
@@ -169,3 +171,65 @@ def test_a_booking_must_end_after_it_starts_and_be_made_by_the_team(people, prop
             ends_at=T0 + dt.timedelta(hours=1),
         )
     assert not Booking.objects.exists()
+
+
+def _at(studio, proposal, people, start: str, end: str):
+    """Book between two local times on 2030-05-06 in Copenhagen (UTC+2 then)."""
+    day = "2030-05-06T{}:00+02:00"
+    return services.booking_create(
+        resource=studio,
+        proposal=proposal,
+        booked_by=people.instructor,
+        starts_at=dt.datetime.fromisoformat(day.format(start)),
+        ends_at=dt.datetime.fromisoformat(day.format(end)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "says"),
+    [
+        ("07:30", "09:00", "starts_at", "starts before opening time (08:00)"),
+        ("17:00", "18:30", "ends_at", "ends after closing time (18:00)"),
+        ("10:05", "11:00", "starts_at", "30-minute slot boundary; 10:05 is not"),
+        ("10:00", "10:45", "ends_at", "30-minute slot boundary; 10:45 is not"),
+    ],
+)
+def test_bookings_outside_opening_hours_or_off_the_slots_are_refused(
+    people, proposal, start, end, field, says
+):
+    studio = Resource.objects.create(name="MediaLab", hourly_price=Decimal("350"))
+    with pytest.raises(ApplicationError) as refused:
+        _at(studio, proposal, people, start, end)
+    assert refused.value.field == field
+    assert says in refused.value.message and "Europe/Copenhagen" in refused.value.message
+    assert not Booking.objects.exists()
+
+
+def test_a_booking_may_fill_the_day_from_opening_to_closing_exactly(people, proposal):
+    studio = Resource.objects.create(name="MediaLab", hourly_price=Decimal("350"))
+    booking = _at(studio, proposal, people, "08:00", "18:00")
+    assert (booking.hours, booking.cost) == (Decimal("10.00"), Decimal("3500.00"))
+
+
+def test_a_booking_across_midnight_or_in_the_past_is_refused(people, proposal):
+    studio = Resource.objects.create(name="MediaLab", hourly_price=0, closes_at=dt.time(23, 30))
+    with pytest.raises(ApplicationError, match="within one day's opening hours"):
+        services.booking_create(
+            resource=studio,
+            proposal=proposal,
+            booked_by=people.instructor,
+            starts_at=dt.datetime.fromisoformat("2030-05-06T22:00:00+02:00"),
+            ends_at=dt.datetime.fromisoformat("2030-05-07T09:00:00+02:00"),
+        )
+    _at(studio, proposal, people, "10:00", "11:00")
+    with pytest.raises(ApplicationError, match="cannot start in the past") as refused:
+        services.booking_create(
+            resource=studio,
+            proposal=proposal,
+            booked_by=people.instructor,
+            starts_at=T0,
+            ends_at=T0 + dt.timedelta(hours=1),
+            now=T0 + dt.timedelta(minutes=1),
+        )
+    assert refused.value.field == "starts_at"
+    assert Booking.objects.count() == 1

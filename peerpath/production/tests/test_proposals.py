@@ -1,6 +1,7 @@
 """Proposals through the workflow: assessment, decisions, approvals, the audit trail."""
 
 import pytest
+from django.db.models import F
 
 from peerpath.common.errors import ApplicationError
 from peerpath.messaging.models import OutboxMessage
@@ -169,7 +170,8 @@ def test_board_approval_and_sign_off_are_recorded_with_who_and_when(people, prop
 def test_the_whole_path_reaches_launched(people, proposal):
     proposal = walk(proposal, people, until="approve_launch")
     assert proposal.status == Proposal.Status.LAUNCHED
-    assert list(TransitionLog.objects.values_list("action", flat=True)) == [
+    transitions = TransitionLog.objects.exclude(from_state=F("to_state"))
+    assert list(transitions.values_list("action", flat=True)) == [
         "submit",
         "start_assessment",
         "approve",
@@ -180,6 +182,23 @@ def test_the_whole_path_reaches_launched(people, proposal):
         "approve_pilot",
         "approve_launch",
     ]
+
+
+def test_every_decision_on_the_way_is_in_the_audit_trail_with_who(people, proposal):
+    walk(proposal, people, until="approve_launch")
+    decisions = {
+        action: actor
+        for action, actor in TransitionLog.objects.filter(from_state=F("to_state")).values_list(
+            "action", "actor__email"
+        )
+    }
+    assert decisions == {
+        "assess": people.committee_member.email,
+        "plan_create": people.instructor.email,
+        "pilot_run_set": people.instructor.email,
+    }
+    assess = TransitionLog.objects.get(action="assess")
+    assert assess.note.count(": 4") == 3 and assess.from_state == "under_assessment"
 
 
 def test_the_transition_log_is_append_only(people, proposal):
