@@ -25,7 +25,89 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-METHODS = ("peerpath", "random fill", "timezone chunks")
+METHODS = ("peerpath", "random fill", "timezone chunks", "exact reference")
+EXACT_UP_TO = 2_000  # the exact reference runs on instances up to this many learners
+EXACT_SECONDS = 20.0  # HiGHS time limit per language for the reference
+
+
+def highs_program(gaps: list):
+    """A `solve_program` for `solver.exact` that calls HiGHS directly (highspy), recording the
+    MIP gap it proved."""
+    import highspy
+    import numpy as np
+
+    def solve(cost, integrality, lower, upper, matrix, row_lb, row_ub, time_limit, gap, nodes):
+        inf = highspy.kHighsInf
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("time_limit", EXACT_SECONDS)
+        highs.setOptionValue("mip_rel_gap", 1e-6)
+        highs.setOptionValue("threads", 1)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cost), matrix.shape[0]
+        lp.col_cost_ = np.asarray(cost, float)
+        lp.col_lower_ = np.asarray(lower, float)
+        lp.col_upper_ = np.where(np.isinf(upper), inf, upper).astype(float)
+        lp.row_lower_ = np.where(np.isinf(row_lb), -inf, row_lb).astype(float)
+        lp.row_upper_ = np.where(np.isinf(row_ub), inf, row_ub).astype(float)
+        csc = matrix.tocsc()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = csc.indptr
+        lp.a_matrix_.index_ = csc.indices
+        lp.a_matrix_.value_ = csc.data
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
+            for v in integrality
+        ]
+        highs.passModel(lp)
+        highs.run()
+        info = highs.getInfo()
+        if info.primal_solution_status != 2:  # no feasible solution
+            return None
+        gaps.append(float(info.mip_gap))
+        return np.asarray(highs.getSolution().col_value)
+
+    return solve
+
+
+def exact_reference(table, rules, seed: int):
+    """GROUPING.md's exact two-stage reference: per language, a MIP over (language, hour)
+    buckets maximising the learners placed, then minimising the size deviation (HiGHS, up to
+    EXACT_SECONDS per language); each bucket is then packed by PeerPath's partition and
+    worst-group search. Returns (group_of, group_hour, reason, proved MIP gaps)."""
+    import numpy as np
+
+    from peerpath.grouping.solver.engine import REASON_NOT_FITTED
+    from peerpath.grouping.solver.exact import exact_buckets
+    from peerpath.grouping.solver.hours import UNPLACED, build_items
+    from peerpath.grouping.solver.improve import improve_worst
+    from peerpath.grouping.solver.partition import form_groups
+    from peerpath.grouping.solver.quality import group_measures, peel
+
+    viable, reason, count = peel(table, rules)
+    items = build_items(table, rules, viable, count >= rules.min_size)
+    bucket = np.full(len(items.size), UNPLACED, np.int64)
+    gaps: list[float] = []
+    for language in range(max(1, len(table.languages))):
+        mine = np.flatnonzero(items.language == language)
+        if len(mine):
+            found = exact_buckets(
+                items,
+                language,
+                rules,
+                time_limit=EXACT_SECONDS,
+                size_weight=rules.weights.size,
+                solve_program=highs_program(gaps),
+            )
+            if found is not None:
+                bucket[mine] = found
+    group_of, group_hour = form_groups(table, items, bucket, rules, seed)
+    if len(group_hour):
+        scores = group_measures(table, rules, group_of, group_hour).score
+        improve_worst(table, rules, group_of, group_hour, scores, seed)
+    reason = reason.copy()
+    reason[viable & (group_of < 0)] = REASON_NOT_FITTED
+    return group_of, group_hour, reason, gaps
 
 
 def _reset_peak_memory() -> None:
@@ -48,8 +130,22 @@ def run_one(profile: str, size: int, seed: int, method: str) -> dict:
     rules = Rules()
     _reset_peak_memory()
     started = time.perf_counter()
+    gaps = None
     if method == "peerpath":
         report = solve(table, rules, seed=seed).report
+    elif method == "exact reference":
+        group_of, group_hour, reason, gaps = exact_reference(table, rules, seed)
+        groups, unassigned = materialise(table, rules, group_of, group_hour, reason)
+        viable, _ = viable_learners(table, rules)
+        report = evaluate(
+            table,
+            rules,
+            groups,
+            unassigned,
+            method=method,
+            lower_bound=int((~viable).sum()),
+            started=started,
+        )
     else:
         make = random_fill if method == "random fill" else timezone_chunks
         group_of, group_hour = make(table, rules, seed)
@@ -68,6 +164,8 @@ def run_one(profile: str, size: int, seed: int, method: str) -> dict:
         )
     data = report.to_dict()
     data["wall_seconds"] = time.perf_counter() - started
+    if gaps is not None:
+        data["mip_gap_max"] = max(gaps, default=0.0)
     return data
 
 
@@ -108,6 +206,8 @@ def main() -> int:
         for size in sizes:
             results = {}
             for method in methods:
+                if method == "exact reference" and size > EXACT_UP_TO:
+                    continue
                 child = subprocess.run(
                     [
                         sys.executable,
@@ -131,11 +231,26 @@ def main() -> int:
                     f"{data['effective_penalty']:>11.0f} "
                     f"{data['score_mean']:>5.2f} {data['score_min']:>5.2f} "
                     f"{data['score_p10']:>5.2f} {100 * data['groups_meetable']:>7.1f}%"
+                    + (
+                        f"  (largest MIP gap proved {100 * data['mip_gap_max']:.3f}%)"
+                        if "mip_gap_max" in data
+                        else ""
+                    )
                 )
             if "peerpath" in results:
                 ours = results["peerpath"]
                 for method, data in results.items():
                     if method == "peerpath":
+                        continue
+                    if method == "exact reference":
+                        print(
+                            f"{'':9} {'':>9} vs exact reference: penalty ratio "
+                            f"{ours['penalty'] / max(data['penalty'], 1):.3f} (target <= 1.10), "
+                            f"without the unassigned term "
+                            f"{(ours['penalty'] - ours['weighted_terms']['unassigned'])
+                               / max(data['penalty'] - data['weighted_terms']['unassigned'], 1)
+                               :.3f}, unassigned {ours['unassigned']} vs {data['unassigned']}"
+                        )
                         continue
                     print(
                         f"{'':9} {'':>9} vs {method}: effective penalty ratio "

@@ -34,3 +34,55 @@ def build_group_intro(message) -> dict:
         "home_url": settings.SITE_URL + reverse("home"),
         "calendar_url": settings.SITE_URL + reverse("meetings:group_calendar", args=[group.pk]),
     }
+
+
+def weekly_time_local(hour_utc: int, tz_name: str, *, near) -> str:
+    """The group's weekly hour as weekday and time in the learner's timezone ('Tuesday 19:00
+    (Europe/Oslo)'), taken in the week of `near` so daylight saving is honoured."""
+    import datetime as dt
+
+    from django.utils import formats
+
+    from peerpath.common.timefmt import to_local
+
+    monday = (near - dt.timedelta(days=near.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    instant = monday.astimezone(dt.UTC) + dt.timedelta(hours=hour_utc)
+    local = to_local(instant, tz_name)
+    return f"{formats.date_format(local, 'l H:i')} ({tz_name})"
+
+
+@register("group_changed", "Your study group changed: new group and meeting time")
+def build_group_changed(message) -> dict:
+    from django.utils import timezone
+
+    from peerpath.common.timefmt import format_local
+    from peerpath.enrollment.models import Enrolment
+    from peerpath.grouping.models import StudyGroup
+    from peerpath.grouping.selectors import group_members
+    from peerpath.meetings.selectors import meeting_list_for_group
+    from peerpath.meetings.services import meeting_video_url
+
+    group = StudyGroup.objects.select_related("run__course").get(pk=message.context["group"])
+    enrolment = Enrolment.objects.filter(pk=message.context.get("enrolment")).first()
+    tz = enrolment.timezone if enrolment else message.recipient.timezone
+    previous = StudyGroup.objects.filter(pk=message.context.get("previous_group")).first()
+    now = timezone.now()
+    upcoming = [
+        m
+        for m in meeting_list_for_group(group=group)
+        if m.status == "scheduled" and m.starts_at >= now
+    ]
+    return {
+        "group": group,
+        "previous": previous,
+        "run": group.run,
+        "members": group_members(group=group),
+        "weekly_time": weekly_time_local(group.hour_utc, tz, near=now),
+        "next_meeting": format_local(upcoming[0].starts_at, tz) if upcoming else "",
+        "time_changed": previous is None or previous.hour_utc != group.hour_utc,
+        "video_url": meeting_video_url(group=group),
+        "home_url": settings.SITE_URL + reverse("home"),
+        "calendar_url": settings.SITE_URL + reverse("meetings:group_calendar", args=[group.pk]),
+    }

@@ -58,3 +58,92 @@ class GroupingResult(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         get_latest_by = "created_at"
+
+
+class GroupingSettings(BaseModel):
+    """How a run's groups are kept alive: when a group counts as thin, when a learner counts
+    as quiet, and whether the weekly repair is applied without a person approving it."""
+
+    run = models.OneToOneField(
+        "courses.Run", on_delete=models.CASCADE, related_name="grouping_settings"
+    )
+    thin_below = models.PositiveSmallIntegerField(
+        _("thin group: fewer active members than"), default=4
+    )
+    quiet_after_days = models.PositiveSmallIntegerField(
+        _("a learner is quiet after this many days without activity"), default=14
+    )
+    repair_auto_apply = models.BooleanField(
+        _("apply the weekly repair without approval"), default=False
+    )
+
+    def __str__(self) -> str:
+        return f"grouping settings of {self.run}"
+
+
+class GroupingJob(BaseModel):
+    """A formation running in the background, with its progress for the staff page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey("courses.Run", on_delete=models.CASCADE, related_name="grouping_jobs")
+    seed = models.IntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=64, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
+    result = models.ForeignKey(
+        GroupingResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RepairProposal(BaseModel):
+    """One weekly repair: who moves where, the disruption figures, and whether it was applied.
+
+    `changes` is a list of {enrolment, from_group, to_group} where groups are StudyGroup ids,
+    or "new:<k>" for the k-th entry of `new_groups` ({language, hour_utc}); `to_group` is null
+    for an active learner who waits for a group."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+        STALE = "stale", _("Out of date")
+
+    run = models.ForeignKey("courses.Run", on_delete=models.CASCADE, related_name="repairs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    active = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+    changes = models.JSONField(default=list)
+    new_groups = models.JSONField(default=list)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class LateJoinerHold(BaseModel):
+    """A learner who joined after publication and waits, with the reason, until a group with
+    room at an hour they can make exists or enough of them can form a new one."""
+
+    enrolment = models.OneToOneField(
+        "enrollment.Enrolment", on_delete=models.CASCADE, related_name="grouping_hold"
+    )
+    reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.reason}"

@@ -9,10 +9,11 @@ with the independent checker and report.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .exact import EXACT_ITEMS, exact_buckets
 from .hours import UNPLACED, build_items, choose_hours
 from .improve import improve_worst
 from .model import Group, Learner, Rules, Solution, Unassigned
@@ -65,7 +66,8 @@ def assign(
 
 
 def _best_of_starts(items, n_languages: int, rules: Rules, seed: int):
-    """Hour choice from several seeded starts (fewer for big inputs); fewest stranded wins."""
+    """Hour choice from several seeded starts (fewer for big inputs); fewest stranded wins.
+    Languages with few items whose heuristic choice strands any are then solved exactly."""
     starts = 8 if len(items.size) < 50_000 else 3 if len(items.size) < 300_000 else 1
     best = None
     for start in range(starts):
@@ -74,7 +76,28 @@ def _best_of_starts(items, n_languages: int, rules: Rules, seed: int):
             best = choice
         if best.stranded_items == 0:
             break
+    if best.stranded_items:
+        _exact_where_small(items, n_languages, rules, best)
     return best
+
+
+def _exact_where_small(items, n_languages: int, rules: Rules, choice) -> None:
+    """Replace the heuristic's buckets of small languages by the exact program's, when it
+    places more learners (in place)."""
+    counts = np.bincount(items.language, minlength=n_languages)
+    stranded = np.bincount(
+        items.language[choice.bucket == UNPLACED], minlength=n_languages
+    )
+    for language in np.flatnonzero((stranded > 0) & (counts <= EXACT_ITEMS)).tolist():
+        exact = exact_buckets(items, language, rules)
+        if exact is None:
+            continue
+        mine = np.flatnonzero(items.language == language)
+        before = items.size[mine][choice.bucket[mine] != UNPLACED].sum()
+        after = items.size[mine][exact != UNPLACED].sum()
+        if after > before:
+            choice.bucket[mine] = exact
+    choice.stranded_items = int((choice.bucket == UNPLACED).sum())
 
 
 def _without_units(table: LearnerTable, broken: np.ndarray) -> LearnerTable:
@@ -85,11 +108,16 @@ def _without_units(table: LearnerTable, broken: np.ndarray) -> LearnerTable:
 
 
 def solve(
-    learners: Sequence[Learner] | LearnerTable, rules: Rules | None = None, seed: int = 0
+    learners: Sequence[Learner] | LearnerTable,
+    rules: Rules | None = None,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> Solution:
-    """Form study groups; every learner is in exactly one group or unassigned with a reason."""
+    """Form study groups; every learner is in exactly one group or unassigned with a reason.
+
+    `progress`, when given, is called with the name of each phase as it ends."""
     started = time.perf_counter()
-    timer = PhaseTimer()
+    timer = PhaseTimer(progress)
     rules = rules or Rules()
     table = (
         learners

@@ -3,11 +3,17 @@
 Given the current groups (`group_of` per learner, `group_hour` per group) and who is still
 active, with as few moves and meeting-time changes as possible:
 
-1. merge thin groups (fewer than `thin` active members) of one language meeting at the same
-   hour: the fullest absorbs the others while the active total stays within `max_size`;
-2. re-home the active orphans of thin groups that could not be merged (colleague blocks
-   together) into a non-thin group of their language, with room, meeting at an hour they can
-   all make, preferring their old hour and then the emptiest group;
+1. within each (language, hour) slot, decide which thin groups (fewer than `thin` active
+   members) to keep and which to close so that the fewest learners move: a kept group is
+   topped up to `thin` by the members of closed groups, or by single learners pulled from
+   groups of the slot with more than `thin` active members; the members of a closed group
+   (colleague blocks together) fill kept groups first, then groups of the slot with room.
+   Nobody's meeting time changes in this step;
+2. across slots, what step 1 could not settle: thin groups of at most `thin / 2` active
+   members close, their members fill the still-thin groups meeting at an hour they can make;
+   a still-thin group is then topped up by single learners of other groups who can make its
+   hour (when fewer than its own members), or closed; the orphans left go to any group of
+   their language with room meeting at an hour they can all make;
 3. form new groups (at least `thin` active members each, same hard rules) from what is left,
    with the solver itself; whoever is still left waits, with `group_of` -1.
 
@@ -82,6 +88,10 @@ def active_sizes(group_of: np.ndarray, n_groups: int, active: np.ndarray) -> np.
     return np.bincount(group_of[on], minlength=n_groups)
 
 
+def _bits(row: np.ndarray) -> int:
+    return int(row[0]) | (int(row[1]) << 64) | (int(row[2]) << 128)
+
+
 def repair(
     table: LearnerTable,
     rules: Rules,
@@ -95,74 +105,184 @@ def repair(
     new_of = old_of.copy()
     hours = [int(h) for h in group_hour]
     n_groups = len(hours)
+    max_size = rules.max_size
     size = active_sizes(old_of, n_groups, active).tolist()
-    thin_groups = [g for g in range(n_groups) if 0 < size[g] < thin]
-    thin_before = len(thin_groups)
+    thin_before = sum(1 for g in range(n_groups) if 0 < size[g] < thin)
     members: dict[int, list[int]] = defaultdict(list)
     for i in np.flatnonzero(active & (old_of >= 0)).tolist():
         members[int(old_of[i])].append(i)
     language = table.language
     lang_of_group = {g: int(language[m[0]]) for g, m in members.items()}
+    window = rules.window
+    bits_cache: dict[int, int] = {}
 
-    # 1. merge thin groups meeting at the same hour
+    def bits(i: int) -> int:
+        value = bits_cache.get(i)
+        if value is None:
+            value = bits_cache[i] = _bits(table.bits[i])
+        return value
+
+    def units_of(g: int) -> list[list[int]]:
+        """The group's active members as units: colleague blocks together, others alone."""
+        blocks: dict[tuple, list[int]] = defaultdict(list)
+        for i in members.get(g, []):
+            org = int(table.organisation[i])
+            key = ("block", org) if table.with_colleagues[i] and org >= 0 else ("single", i)
+            blocks[key].append(i)
+        return sorted(blocks.values(), key=lambda u: (-len(u), u[0]))
+
+    def singles_of(g: int) -> list[int]:
+        return [u[0] for u in units_of(g) if len(u) == 1]
+
+    def move(unit: list[int], to: int) -> None:
+        for i in unit:
+            source = int(new_of[i])
+            if source >= 0:
+                members[source].remove(i)
+                size[source] -= 1
+            new_of[i] = to
+            if to >= 0:
+                members[to].append(i)
+                size[to] += 1
+
     by_slot: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for g in thin_groups:
-        by_slot[(lang_of_group[g], hours[g])].append(g)
-    orphans: list[int] = []
-    for slot_groups in by_slot.values():
-        slot_groups.sort(key=lambda g: (-size[g], g))
-        while slot_groups:
-            host = slot_groups.pop(0)
-            total = size[host]
-            absorbed = []
-            for g in list(slot_groups):
-                if total + size[g] <= rules.max_size:
-                    absorbed.append(g)
-                    total += size[g]
-                    slot_groups.remove(g)
-                if total >= thin:
-                    break
-            if total >= thin:
-                for g in absorbed:
-                    for i in members[g]:
-                        new_of[i] = host
-                    members[host].extend(members.pop(g))
-                    size[host] += size[g]
-                    size[g] = 0
-            else:  # nothing to merge with: its active members are orphans
-                for g in [host, *absorbed]:
-                    orphans.extend(members.pop(g, []))
-                    size[g] = 0
-    for i in orphans:
-        new_of[i] = -1
+    for g in members:
+        if size[g] > 0:
+            by_slot[(lang_of_group[g], hours[g])].append(g)
 
-    # 2. re-home orphans (colleague blocks together) into non-thin groups with room
+    # 1. within each slot: keep the biggest thin groups, close the rest, no time changes
+    orphans: list[list[int]] = []  # units that must leave their slot
+    needy: list[int] = []  # kept thin groups still short of `thin`
+    for slot in sorted(by_slot):
+        slot_groups = sorted(by_slot[slot])
+        thin_groups = sorted(
+            (g for g in slot_groups if size[g] < thin), key=lambda g: (-size[g], g)
+        )
+        if not thin_groups:
+            continue
+        healthy = [g for g in slot_groups if size[g] >= thin]
+        surplus = sum(min(size[g] - thin, len(singles_of(g))) for g in healthy)
+        room = sum(max_size - size[g] for g in healthy)
+        best = None
+        for k in range(len(thin_groups) + 1):
+            kept, closed = thin_groups[:k], thin_groups[k:]
+            supply = sum(size[g] for g in closed)
+            deficit = sum(thin - size[g] for g in kept)
+            extra_room = room + (max_size - thin) * len(kept)
+            across = max(0, deficit - supply - surplus) + max(0, supply - deficit - extra_room)
+            moves = max(supply, deficit)
+            cost = (1000 * across + moves, k)  # ties: close, bigger groups last longer
+            if best is None or cost < best[0]:
+                best = (cost, k)
+        k = best[1]
+        kept, closed = thin_groups[:k], thin_groups[k:]
+        pending = [u for g in closed for u in units_of(g)]
+        pending.sort(key=lambda u: (-len(u), u[0]))
+        for unit in pending:
+            short = [g for g in kept if size[g] < thin and size[g] + len(unit) <= max_size]
+            if short:
+                target = min(short, key=lambda g: (size[g] - thin, g))
+            else:
+                roomy = [
+                    g
+                    for g in [*kept, *healthy]
+                    if size[g] >= thin and size[g] + len(unit) <= max_size
+                ]
+                if not roomy:
+                    orphans.append(unit)
+                    move(unit, -1)
+                    continue
+                target = min(roomy, key=lambda g: (size[g], g))
+            move(unit, target)
+        for g in kept:
+            while size[g] < thin:
+                donors = [d for d in healthy if size[d] > thin and singles_of(d)]
+                if not donors:
+                    break
+                donor = max(donors, key=lambda d: (size[d], -d))
+                move([singles_of(donor)[-1]], g)
+            if size[g] < thin:
+                needy.append(g)
+
+    # 2. across slots, for what step 1 could not settle (each move changes a meeting time)
+    def can_make(unit: list[int], hour: int) -> bool:
+        return all((bits(i) >> hour) & 1 for i in unit)
+
+    def close(g: int) -> None:
+        for unit in units_of(g):
+            orphans.append(unit)
+            move(unit, -1)
+
+    def fill_from_orphans(g: int) -> None:
+        lang, hour = lang_of_group[g], hours[g]
+        for unit in sorted(orphans, key=lambda u: (len(u), u[0])):
+            if size[g] >= thin:
+                return
+            if (
+                int(language[unit[0]]) == lang
+                and size[g] + len(unit) <= max_size
+                and can_make(unit, hour)
+            ):
+                orphans.remove(unit)
+                move(unit, g)
+
+    def pulls_for(g: int) -> list[int] | None:
+        """Single learners of other groups (staying at `thin` or more) who can make g's hour."""
+        lang, hour = lang_of_group[g], hours[g]
+        want = thin - size[g]
+        found: list[int] = []
+        for d in sorted(healthy_by_lang[lang], key=lambda d: (-size[d], d)):
+            if d == g:
+                continue
+            for i in singles_of(d):
+                if len(found) == want or size[d] - sum(new_of[j] == d for j in found) <= thin:
+                    break
+                if (bits(i) >> hour) & 1:
+                    found.append(i)
+            if len(found) == want:
+                return found
+        return None
+
+    healthy_by_lang: dict[int, list[int]] = defaultdict(list)
+    for g in members:
+        if size[g] > thin:
+            healthy_by_lang[lang_of_group[g]].append(g)
+    for g in needy:
+        fill_from_orphans(g)
+    # the smallest still-thin groups first: closing one may fill the others
+    while True:
+        short = sorted((g for g in needy if 0 < size[g] < thin), key=lambda g: (size[g], g))
+        if not short:
+            break
+        g = short[0]
+        want = thin - size[g]
+        pulls = pulls_for(g) if want < size[g] else None
+        if pulls is None:
+            close(g)
+            for other in sorted(short[1:], key=lambda x: (thin - size[x], x)):
+                fill_from_orphans(other)
+        else:
+            for i in pulls:
+                move([i], g)
+
+    # orphans left: any group of their language with room at an hour they can all make
     hosts: dict[tuple[int, int], list[int]] = defaultdict(list)
     for g in members:
         if size[g] >= thin:
             hosts[(lang_of_group[g], hours[g])].append(g)
-    units: dict[tuple, list[int]] = defaultdict(list)
-    for i in orphans:
-        org = int(table.organisation[i])
-        if table.with_colleagues[i] and org >= 0:
-            units[("block", org, int(old_of[i]))].append(i)
-        else:
-            units[("single", i)].append(i)
     left: list[int] = []
-    window = rules.window
-    for unit in sorted(units.values(), key=lambda u: (-len(u), u[0])):
+    for unit in sorted(orphans, key=lambda u: (-len(u), u[0])):
         old_hour = hours[int(old_of[unit[0]])]
         common = (1 << 168) - 1
         for i in unit:
-            row = table.bits[i]
-            common &= int(row[0]) | (int(row[1]) << 64) | (int(row[2]) << 128)
+            common &= bits(i)
         lang = int(language[unit[0]])
         best = None
         for hour in range(168):
             if not (common >> hour) & 1 or hour not in window:
                 continue
             for g in hosts.get((lang, hour), ()):
-                if size[g] + len(unit) > rules.max_size:
+                if size[g] + len(unit) > max_size:
                     continue
                 key = (hour != old_hour, size[g], g)
                 if best is None or key < best[0]:
@@ -170,11 +290,7 @@ def repair(
         if best is None:
             left.extend(unit)
             continue
-        g = best[1]
-        for i in unit:
-            new_of[i] = g
-        members[g].extend(unit)
-        size[g] += len(unit)
+        move(unit, best[1])
 
     # 3. new groups from the rest, formed by the solver with `thin` as the smallest size
     if len(left) >= thin:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,14 +22,17 @@ def peak_memory_mb() -> float:
 class PhaseTimer:
     """Seconds spent in each named phase, measured lap by lap."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_lap: Callable[[str], None] | None = None) -> None:
         self.seconds: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._on_lap = on_lap
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
         self._last = now
+        if self._on_lap is not None:
+            self._on_lap(phase)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,295 @@
+"""The weekly repair of a run's published groups as learners go quiet.
+
+Activity comes from `peerpath.progress.selectors.last_activity_at` (completions, attendance,
+xAPI, sign-in); where that is missing, from completions, meeting attendance and sign-in read
+here. A learner is active when their last activity, or their confirmation, is more recent than
+the run's `quiet_after_days`. The pure `solver.repair` proposes the moves; staff see the
+proposal with its disruption figures and apply it, or the weekly task applies it when the run
+says so. Applying creates the new groups, moves the learners, brings the meetings up to date
+and tells each moved learner their new group and time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerpath.common.errors import ApplicationError
+from peerpath.courses.models import Run
+from peerpath.enrollment.models import Enrolment
+from peerpath.grouping.models import (
+    GroupingSettings,
+    GroupMembership,
+    LateJoinerHold,
+    RepairProposal,
+    StudyGroup,
+)
+from peerpath.grouping.solver import LearnerTable
+from peerpath.grouping.solver.repair import repair
+
+from .forming import enrolment_as_learner, run_rules
+from .notify import group_changed_notify, meetings_follow
+
+
+def grouping_settings_get(*, run) -> GroupingSettings:
+    """The run's grouping settings, or the defaults (unsaved) when it has none."""
+    return GroupingSettings.objects.filter(run=run).first() or GroupingSettings(run=run)
+
+
+def grouping_settings_update(
+    *, run, thin_below: int, quiet_after_days: int, repair_auto_apply: bool
+) -> GroupingSettings:
+    rules = run_rules(run=run)
+    if not 2 <= thin_below <= rules.min_size:
+        raise ApplicationError(
+            _("A thin group must be defined as fewer than 2 to %(min)s active members.")
+            % {"min": rules.min_size},
+            field="thin_below",
+        )
+    if not 1 <= quiet_after_days <= 120:
+        raise ApplicationError(
+            _("Quiet after: choose 1 to 120 days."), field="quiet_after_days"
+        )
+    settings, _created = GroupingSettings.objects.update_or_create(
+        run=run,
+        defaults={
+            "thin_below": thin_below,
+            "quiet_after_days": quiet_after_days,
+            "repair_auto_apply": repair_auto_apply,
+        },
+    )
+    return settings
+
+
+def _last_activity(enrolments: list[Enrolment]) -> dict[int, dt.datetime | None]:
+    try:
+        from peerpath.progress.selectors import last_activity_at
+    except ImportError:
+        last_activity_at = None
+    if last_activity_at is not None:
+        return last_activity_at(enrolments)
+    latest: dict[int, dt.datetime | None] = {e.pk: e.user.last_login for e in enrolments}
+
+    def offer(rows) -> None:
+        for pk, at in rows:
+            if at is not None and (latest.get(pk) is None or at > latest[pk]):
+                latest[pk] = at
+
+    ids = list(latest)
+    try:
+        from peerpath.progress.models import Completion
+    except ImportError:
+        Completion = None
+    if Completion is not None:
+        offer(
+            Completion.objects.filter(enrolment_id__in=ids)
+            .values("enrolment_id")
+            .annotate(at=Max("completed_at"))
+            .values_list("enrolment_id", "at")
+        )
+    try:
+        from peerpath.meetings.models import Attendance
+    except ImportError:
+        Attendance = None
+    if Attendance is not None:
+        offer(
+            Attendance.objects.filter(enrolment_id__in=ids, present=True)
+            .values("enrolment_id")
+            .annotate(at=Max("meeting__starts_at"))
+            .values_list("enrolment_id", "at")
+        )
+    return latest
+
+
+def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
+    """Propose this week's repair of the run's published groups (nothing moves yet)."""
+    now = now or timezone.now()
+    settings = grouping_settings_get(run=run)
+    rules = run_rules(run=run)
+    groups = list(
+        StudyGroup.objects.filter(run=run, status=StudyGroup.Status.PUBLISHED).order_by("pk")
+    )
+    if not groups:
+        raise ApplicationError(_("There are no published groups to repair."))
+    memberships = list(
+        GroupMembership.objects.filter(
+            group__in=groups, enrolment__status=Enrolment.Status.CONFIRMED
+        )
+        .select_related("enrolment__user")
+        .order_by("enrolment_id")
+    )
+    enrolments = [m.enrolment for m in memberships]
+    latest = _last_activity(enrolments)
+    since = now - dt.timedelta(days=settings.quiet_after_days)
+    active = np.asarray(
+        [
+            (latest.get(e.pk) is not None and latest[e.pk] >= since)
+            or (e.confirmed_at is not None and e.confirmed_at >= since)
+            for e in enrolments
+        ],
+        bool,
+    )
+    index = {g.pk: i for i, g in enumerate(groups)}
+    group_of = np.asarray([index[m.group_id] for m in memberships], np.int64)
+    table = LearnerTable.from_learners([enrolment_as_learner(e) for e in enrolments])
+    result = repair(
+        table,
+        rules,
+        group_of,
+        np.asarray([g.hour_utc for g in groups], np.int64),
+        active,
+        thin=settings.thin_below,
+        seed=run.pk,
+    )
+    new_groups = []
+    for k in range(len(groups), len(result.group_hour)):
+        first = int(np.flatnonzero(result.group_of == k)[0])
+        new_groups.append(
+            {"language": enrolments[first].language, "hour_utc": int(result.group_hour[k])}
+        )
+
+    def label(g: int):
+        if g < 0:
+            return None
+        return groups[g].pk if g < len(groups) else f"new:{g - len(groups)}"
+
+    changes = [
+        {
+            "enrolment": enrolments[i].pk,
+            "from_group": groups[int(group_of[i])].pk,
+            "to_group": label(int(result.group_of[i])),
+        }
+        for i in np.flatnonzero(active & (result.group_of != group_of)).tolist()
+    ]
+    with transaction.atomic():
+        RepairProposal.objects.filter(run=run, status=RepairProposal.Status.PROPOSED).update(
+            status=RepairProposal.Status.STALE
+        )
+        return RepairProposal.objects.create(
+            run=run,
+            active=int(active.sum()),
+            figures=result.to_dict(),
+            changes=changes,
+            new_groups=new_groups,
+        )
+
+
+def repair_apply(*, proposal: RepairProposal) -> RepairProposal:
+    """Apply a proposal: new groups, moves, meetings, messages. Refused when the groups have
+    changed since it was made (nothing is written then)."""
+    with transaction.atomic():
+        Run.objects.select_for_update().filter(pk=proposal.run_id).first()
+        proposal = RepairProposal.objects.select_for_update().select_related("run").get(
+            pk=proposal.pk
+        )
+        run = proposal.run
+        if proposal.status != RepairProposal.Status.PROPOSED:
+            raise ApplicationError(
+                _("This repair is %(status)s; only a proposed repair can be applied.")
+                % {"status": proposal.get_status_display().lower()}
+            )
+        current = dict(
+            GroupMembership.objects.filter(
+                enrolment_id__in=[c["enrolment"] for c in proposal.changes]
+            ).values_list("enrolment_id", "group_id")
+        )
+        if any(current.get(c["enrolment"]) != c["from_group"] for c in proposal.changes):
+            stale = True
+        else:
+            stale = False
+            _apply_changes(proposal=proposal, run=run)
+    if stale:
+        RepairProposal.objects.filter(pk=proposal.pk).update(status=RepairProposal.Status.STALE)
+        raise ApplicationError(
+            _("The groups have changed since this repair was proposed; propose it again.")
+        )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _apply_changes(*, proposal: RepairProposal, run) -> None:
+    """Create the new groups, move the learners, update meetings, tell the moved."""
+    number = (
+        StudyGroup.objects.filter(run=run)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
+    created = []
+    for offset, spec in enumerate(proposal.new_groups, start=1):
+        created.append(
+            StudyGroup.objects.create(
+                run=run,
+                number=number + offset,
+                language=spec["language"],
+                hour_utc=spec["hour_utc"],
+                status=StudyGroup.Status.PUBLISHED,
+            )
+        )
+    groups = {g.pk: g for g in StudyGroup.objects.filter(run=run)}
+    enrolments = Enrolment.objects.select_related("user").in_bulk(
+        [c["enrolment"] for c in proposal.changes]
+    )
+    moves = []
+    for change in proposal.changes:
+        enrolment = enrolments[change["enrolment"]]
+        target = change["to_group"]
+        if target is None:
+            GroupMembership.objects.filter(enrolment=enrolment).delete()
+            LateJoinerHold.objects.update_or_create(
+                enrolment=enrolment,
+                defaults={
+                    "reason": _(
+                        "Your group became too small and no group with room meets at an "
+                        "hour you can make; you will be placed as soon as one does."
+                    )
+                },
+            )
+            continue
+        group = (
+            created[int(target.split(":")[1])]
+            if isinstance(target, str)
+            else groups[int(target)]
+        )
+        GroupMembership.objects.filter(enrolment=enrolment).update(group=group)
+        moves.append((enrolment, group, change["from_group"]))
+    touched = {g.pk: g for _e, g, _p in moves} | {
+        p: groups[p] for _e, _g, p in moves if p in groups
+    }
+    meetings_follow(groups=touched.values())
+    group_changed_notify(moves=moves, run=run, operation=f"repair-{proposal.pk}")
+    proposal.status = RepairProposal.Status.APPLIED
+    proposal.applied_at = timezone.now()
+    proposal.save(update_fields=["status", "applied_at", "updated_at"])
+
+
+def repair_discard(*, proposal: RepairProposal) -> RepairProposal:
+    if proposal.status != RepairProposal.Status.PROPOSED:
+        raise ApplicationError(_("Only a proposed repair can be discarded."))
+    proposal.status = RepairProposal.Status.DISCARDED
+    proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
+def repair_weekly(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Propose a repair for every open or running run with published groups; apply it where
+    the run says so. Returns how many were proposed and applied."""
+    now = now or timezone.now()
+    runs = Run.objects.filter(
+        status__in=[Run.Status.OPEN, Run.Status.RUNNING],
+        groups__status=StudyGroup.Status.PUBLISHED,
+    ).distinct()
+    proposed = applied = 0
+    for run in runs:
+        proposal = repair_propose(run=run, now=now)
+        proposed += 1
+        if grouping_settings_get(run=run).repair_auto_apply and proposal.changes:
+            repair_apply(proposal=proposal)
+            applied += 1
+    return {"proposed": proposed, "applied": applied}
