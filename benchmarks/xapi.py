@@ -2,7 +2,9 @@
 
 Starts `peerpath serve --no-worker` on a free port with a fresh database (migrated, with a client
 made by `peerpath xapi client add`), posts statements in batches of 50 from a few client threads,
-then times GETs of one page (limit=100) by activity, by agent and by `since`.
+then times GETs of one page (limit=100) by activity, by agent and by `since`. The request bodies
+of each tenth of the run are made before that tenth is timed, so that the figure is the server's
+and not this script's JSON writing (client and server share the machine's two cores).
 
 Baseline measured in the same run: the same server storing statements one per POST.
 
@@ -17,6 +19,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -132,22 +135,29 @@ class Http:
         return data
 
 
-def post_batches(http: Http, population: Population, total: int, threads: int) -> float:
-    """Post `total` statements in batches of 50 from `threads` threads; return statements/s."""
+def make_bodies(population: Population, total: int) -> list[bytes]:
+    """The request bodies of `total` statements in batches of 50, made before the clock starts:
+    the figure is what the server stores per second, not how fast this script writes JSON."""
+    bodies = []
+    while total > 0:
+        count = min(BATCH, total)
+        bodies.append(json.dumps([population.statement() for _ in range(count)]).encode())
+        total -= count
+    return bodies
+
+
+def post_batches(http: Http, bodies: list[bytes], total: int, threads: int) -> float:
+    """Post the batches (`total` statements) from `threads` threads; return statements/s."""
     lock = threading.Lock()
-    left = [total]
+    queue = list(reversed(bodies))
     errors = []
 
     def worker():
-        local = Population(0, seed=random.randrange(1 << 30))
-        local.agents, local.activities = population.agents, population.activities
         while True:
             with lock:
-                if left[0] <= 0:
+                if not queue:
                     return
-                count = min(BATCH, left[0])
-                left[0] -= count
-            body = json.dumps([local.statement() for _ in range(count)]).encode()
+                body = queue.pop()
             try:
                 http.request("POST", "/xapi/statements", body)
             except Exception as error:  # noqa: BLE001 - reported after the run
@@ -164,7 +174,7 @@ def post_batches(http: Http, population: Population, total: int, threads: int) -
             thread.join(timeout=1)
             if time.monotonic() - last_report > 15:
                 last_report = time.monotonic()
-                print(f"    … {total - left[0]:,} statements sent", file=sys.stderr)
+                print(f"    … {len(bodies) - len(queue):,} batches sent", file=sys.stderr)
     elapsed = time.perf_counter() - started
     if errors:
         raise errors[0]
@@ -176,6 +186,53 @@ def post_singles(http: Http, population: Population, total: int) -> float:
     for _ in range(total):
         http.request("POST", "/xapi/statements", json.dumps(population.statement()).encode())
     return total / (time.perf_counter() - started)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time of the server process and, on PostgreSQL, of the backends serving it.
+
+    The machine is shared: wall-clock rates fall when other work runs, CPU per statement does
+    not, so both are printed."""
+
+    def __init__(self, server_pid: int, postgres_url: str | None):
+        self.server_pid = server_pid
+        self.postgres_url = postgres_url
+        self.start = self._now()
+
+    def _backends(self) -> list[int]:
+        if not self.postgres_url:
+            return []
+        import psycopg
+
+        name = self.postgres_url.rsplit("/", 1)[-1]
+        with psycopg.connect(self.postgres_url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def _now(self) -> dict[str, dict[int, float]]:
+        return {
+            "server": {self.server_pid: cpu_seconds(self.server_pid)},
+            "database": {pid: cpu_seconds(pid) for pid in self._backends()},
+        }
+
+    def used(self) -> dict[str, float]:
+        now = self._now()
+        return {
+            part: sum(cpu - self.start[part].get(pid, 0.0) for pid, cpu in now[part].items())
+            for part in now
+        }
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -259,10 +316,14 @@ def run_one(database: str, args) -> dict:
         stored = 0
         chunk = max(args.size // 10, BATCH)
         elapsed_rates = []
+        load_before = os.getloadavg()
+        meter = CpuMeter(server.pid, env["DATABASE_URL"] if database == "postgres" else None)
         while stored < args.size:
             count = min(chunk, args.size - stored)
             since_values.append(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-            elapsed_rates.append((count, post_batches(http, population, count, args.threads)))
+            bodies = make_bodies(population, count)
+            elapsed_rates.append((count, post_batches(http, bodies, count, args.threads)))
+            del bodies
             stored += count
             print(
                 f"    stored {stored:>9,}: {elapsed_rates[-1][1]:6.0f} statements/s "
@@ -270,14 +331,25 @@ def run_one(database: str, args) -> dict:
                 flush=True,
             )
         rate = sum(c for c, _ in elapsed_rates) / sum(c / r for c, r in elapsed_rates)
+        cpu = meter.used()
+        load_after = os.getloadavg()
         gets = time_gets(http, population, args.queries, since_values)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
     print(f"  baseline, one statement per POST:  {baseline:8.0f} statements/s")
     print(
         f"  batches of {BATCH}, {args.threads} client threads: {rate:8.0f} statements/s "
         f"({rate / baseline:.1f}× the baseline; target ≥ 3,000)"
+    )
+    per_thousand = {part: 1000 * seconds / args.size for part, seconds in cpu.items()}
+    total = sum(per_thousand.values())
+    print(
+        f"  CPU per 1,000 statements stored: server {per_thousand['server']:.2f} s"
+        + (f" + PostgreSQL {per_thousand['database']:.2f} s" if database == "postgres" else "")
+        + f" → {1000 / total:,.0f} statements per CPU-second "
+        f"(load average {load_before[0]:.1f} before, {load_after[0]:.1f} after storing)"
     )
     for name, (p50, p95, mean_count) in gets.items():
         print(

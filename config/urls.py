@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("peerpath.accounts.urls")),
     path("runs/", include("peerpath.enrollment.urls")),
     path("messages/", include("peerpath.messaging.urls")),
+    path("anymail/", include("anymail.urls")),  # provider bounce/complaint webhooks
     path("meetings/", include("peerpath.meetings.urls")),
     path("groups/", include("peerpath.grouping.urls")),
     path("api/", api.urls),

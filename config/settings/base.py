@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "crontask",
+    "anymail",
     "peerpath.common",
     "peerpath.accounts",
     "peerpath.courses",
@@ -182,6 +183,16 @@ PEERPATH_LINK_RATE_WINDOW_SECONDS = int(os.environ.get("PEERPATH_LINK_RATE_WINDO
 PEERPATH_SIGNIN_LINK_MAX_AGE = 60 * 60
 PEERPATH_CONFIRM_LINK_MAX_AGE = 7 * 24 * 60 * 60
 PEERPATH_OUTBOX_BATCH = int(os.environ.get("PEERPATH_OUTBOX_BATCH", "200"))
+# Outcomes are recorded every this many messages: at most this many repeat after a crash.
+PEERPATH_OUTBOX_FLUSH = int(os.environ.get("PEERPATH_OUTBOX_FLUSH", "20"))
+# A row claimed by a worker longer ago than this (seconds) is taken to be from a dead worker.
+PEERPATH_OUTBOX_CLAIM_TIMEOUT = int(os.environ.get("PEERPATH_OUTBOX_CLAIM_TIMEOUT", "600"))
+# Provider webhooks (bounces, complaints) at /anymail/<provider>/tracking/ use Basic auth.
+ANYMAIL = (
+    {"WEBHOOK_SECRET": os.environ["PEERPATH_ANYMAIL_WEBHOOK_SECRET"]}
+    if os.environ.get("PEERPATH_ANYMAIL_WEBHOOK_SECRET")
+    else {}
+)
 PEERPATH_VIDEO_URL_TEMPLATE = os.environ.get(
     "PEERPATH_VIDEO_URL_TEMPLATE", "https://meet.jit.si/peerpath-{token}"
 )

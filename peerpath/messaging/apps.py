@@ -6,4 +6,4 @@ class MessagingConfig(AppConfig):
     label = "messaging"
 
     def ready(self) -> None:
-        from peerpath.messaging import kinds  # noqa: F401  (registers message kinds)
+        from peerpath.messaging import bounces, kinds  # noqa: F401  (kinds, anymail receiver)

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from peerpath.xapi.auth import forget_client
 from peerpath.xapi.models import ActivityIRI, Statement, XapiClient
 from peerpath.xapi.services import client_create
 
@@ -19,6 +20,7 @@ class XapiClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            forget_client(obj.key)
             return
         client, secret = client_create(name=obj.name, run=obj.run)
         obj.pk, obj.key, obj.secret_hash = client.pk, client.key, client.secret_hash

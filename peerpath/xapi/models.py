@@ -2,7 +2,8 @@
 
 A statement is stored once, immutably: `payload` is the JSON text returned on GET (the
 statement as received plus the properties the LRS sets). The other columns exist to answer the
-spec's queries quickly; `voided` is the only thing that changes, when a voiding statement arrives.
+spec's queries quickly; `voided` is the only thing that changes, when a voiding statement arrives
+(or was there before the statement it voids).
 """
 
 import hashlib
@@ -106,9 +107,17 @@ class Statement(models.Model):
             models.Index(fields=["verb_iri", "stored"], name="xapi_stmt_verb"),
             models.Index(fields=["activity_iri", "stored"], name="xapi_stmt_activity"),
             models.Index(fields=["actor_ifi", "stored"], name="xapi_stmt_actor"),
-            models.Index(fields=["object_ifi", "stored"], name="xapi_stmt_object_agent"),
+            # Most statements have an Activity as object and void nothing: partial indexes
+            # keep those NULLs out of the B-trees, which every insert would otherwise touch.
+            models.Index(
+                fields=["object_ifi", "stored"],
+                name="xapi_stmt_object_agent_p",
+                condition=models.Q(object_ifi__isnull=False),
+            ),
             models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
-            models.Index(fields=["voids"], name="xapi_stmt_voids"),
+            models.Index(
+                fields=["voids"], name="xapi_stmt_voids_p", condition=models.Q(voids__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +152,31 @@ class StatementAgent(models.Model):
 
     def __str__(self) -> str:
         return self.ifi
+
+
+class StatementTarget(models.Model):
+    """A statement whose object is a StatementRef, and each statement down its chain of targets.
+
+    `a` refers to `b`, which refers to `c`: rows (a, b, depth 1) and (a, c, depth 2). A filtered
+    GET returns `a` when `b` or `c` matches the filter (the spec's rule for StatementRefs). The
+    target may not be stored yet; the chain is extended when it arrives. `voiding` marks the
+    direct target of a voiding statement, so that a statement voided before it arrived is
+    stored as voided.
+    """
+
+    statement_uuid = models.UUIDField()
+    target_uuid = models.UUIDField()
+    depth = models.PositiveSmallIntegerField(default=1)
+    voiding = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["target_uuid", "statement_uuid"], name="xapi_target"),
+            models.Index(fields=["statement_uuid"], name="xapi_target_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_uuid} → {self.target_uuid}"
 
 
 class StatementEffect(models.Model):

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from peerpath.xapi.errors import BadRequest
 from peerpath.xapi.models import (
@@ -14,6 +14,7 @@ from peerpath.xapi.models import (
     Statement,
     StatementActivity,
     StatementAgent,
+    StatementTarget,
 )
 from peerpath.xapi.validation import parse_timestamp
 
@@ -63,10 +64,11 @@ def statement_get(*, statement_id: str, voided: bool, client) -> Statement | Non
     )
 
 
-def _filtered(query: StatementQuery, client):
-    rows = _visible(client).filter(voided=False)
+def _matching(query: StatementQuery) -> Q | None:
+    """The filters other than time and paging, on a statement's own columns (None: no filter)."""
+    conditions = []
     if query.verb:
-        rows = rows.filter(verb_iri=query.verb)
+        conditions.append(Q(verb_iri=query.verb))
     if query.activity:
         match = Q(activity_iri=query.activity)
         if query.related_activities:
@@ -75,7 +77,7 @@ def _filtered(query: StatementQuery, client):
                     "statement_uuid"
                 )
             )
-        rows = rows.filter(match)
+        conditions.append(match)
     if query.agent:
         match = Q(actor_ifi=query.agent) | Q(object_ifi=query.agent)
         if query.related_agents:
@@ -87,14 +89,43 @@ def _filtered(query: StatementQuery, client):
             if query.agent.startswith("account:"):
                 # The authority is the storing client, named by its key.
                 match |= Q(client__key=query.agent.rsplit("|", 1)[-1])
-        rows = rows.filter(match)
+        conditions.append(match)
     if query.registration:
-        rows = rows.filter(registration=query.registration)
+        conditions.append(Q(registration=query.registration))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined &= condition
+    return combined
+
+
+def _in_window(rows, query: StatementQuery, after, ascending: bool):
+    rows = rows.filter(voided=False)
     if query.since:
         rows = rows.filter(stored__gt=parse_timestamp(query.since, "since"))
     if query.until:
         rows = rows.filter(stored__lte=parse_timestamp(query.until, "until"))
+    if after is not None:
+        stored, pk = after
+        if ascending:
+            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, pk__gt=pk))
+        else:
+            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, pk__lt=pk))
     return rows
+
+
+def _referring(query: StatementQuery, client, matching: Q):
+    """Statements that match because a statement down their StatementRef chain matches.
+
+    The spec: a statement targeting another meets the filter conditions (other than time and
+    paging) when its target does, recursively; the target may be voided.
+    """
+    if not StatementTarget.objects.exists():
+        return None
+    target_matches = _visible(client).filter(matching, statement_id=OuterRef("target_uuid"))
+    chains = StatementTarget.objects.filter(Exists(target_matches)).values("statement_uuid")
+    return _visible(client).filter(statement_id__in=chains)
 
 
 def statement_list(*, query: StatementQuery, client, cursor: str | None = None) -> StatementPage:
@@ -110,17 +141,23 @@ def statement_list(*, query: StatementQuery, client, cursor: str | None = None) 
         query = StatementQuery(**data["query"])
         after = (dt.datetime.fromisoformat(data["stored"]), data["id"])
     limit = min(query.limit or PAGE_MAX, PAGE_MAX)
-    rows = _filtered(query, client)
-    if after is not None:
-        stored, pk = after
-        if query.ascending:
-            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, pk__gt=pk))
-        else:
-            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, pk__lt=pk))
     order = ("stored", "id") if query.ascending else ("-stored", "-id")
+    columns = ("id", "stored", "payload", "has_attachments")
+    matching = _matching(query)
+    own = _visible(client) if matching is None else _visible(client).filter(matching)
     found = list(
-        rows.order_by(*order).values_list("id", "stored", "payload", "has_attachments")[: limit + 1]
+        _in_window(own, query, after, query.ascending)
+        .order_by(*order)
+        .values_list(*columns)[: limit + 1]
     )
+    referring = None if matching is None else _referring(query, client, matching)
+    if referring is not None:
+        extra = _in_window(referring, query, after, query.ascending).order_by(*order)
+        merged = {row[0]: row for row in found}
+        merged.update((row[0], row) for row in extra.values_list(*columns)[: limit + 1])
+        found = sorted(
+            merged.values(), key=lambda row: (row[1], row[0]), reverse=not query.ascending
+        )[: limit + 1]
     more = None
     if len(found) > limit:
         found = found[:limit]

@@ -23,8 +23,8 @@ def test_a_queued_message_is_delivered_once_over_smtp_with_a_stable_message_id(s
     counts = outbox_deliver_due()
     again = outbox_deliver_due()
     message.refresh_from_db()
-    assert counts == {"sent": 1, "retry": 0, "failed": 0}
-    assert again == {"sent": 0, "retry": 0, "failed": 0}
+    assert counts == {"sent": 1, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
+    assert again == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
     assert message.status == OutboxMessage.Status.SENT
     assert len(smtp_server.received) == 1
     received = smtp_server.received[0]

@@ -21,8 +21,11 @@ def client_create(*, name: str, run=None) -> tuple[XapiClient, str]:
 
 
 def client_deactivate(*, client: XapiClient) -> XapiClient:
+    from peerpath.xapi.auth import forget_client
+
     client.active = False
     client.save(update_fields=["active", "updated_at"])
+    forget_client(client.key)
     return client
 
 

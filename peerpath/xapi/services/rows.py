@@ -1,7 +1,10 @@
-"""Multi-row INSERTs without building model instances.
+"""Multi-row writes without building model instances.
 
 Measured: for a batch of 50 statements, `bulk_create` spent more time preparing instances and
-SQL than the database spent writing. Values here are adapted once per column type instead.
+SQL than the database spent writing. Values here are adapted once per column type instead. On
+PostgreSQL the rows go through COPY, which the server ingests in about half the time of 50
+INSERTs (benchmarks/xapi.py shows the effect end to end); SQLite takes one prepared INSERT
+executed per row, which is what it is fastest at.
 """
 
 import uuid
@@ -10,10 +13,12 @@ from django.db import connection
 
 
 def db_uuid(value: str | None):
+    """A validated UUID text as the database stores it: as is for PostgreSQL, hex for SQLite."""
     if value is None:
         return None
-    parsed = uuid.UUID(value)
-    return parsed if connection.features.has_native_uuid_field else parsed.hex
+    if connection.features.has_native_uuid_field:
+        return value
+    return uuid.UUID(value).hex
 
 
 def db_datetime(value):
@@ -21,15 +26,30 @@ def db_datetime(value):
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT the rows (already adapted for the database) into the model's table."""
+    """Write the rows (already adapted for the database) into the model's table.
+
+    A duplicate in a unique column raises IntegrityError on either database, as an INSERT would.
+    """
     if not rows:
         return
     meta = model._meta
     names = [meta.get_field(name).column for name in columns]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
+    table = quote(meta.db_table)
+    column_list = ", ".join(quote(n) for n in names)
+    if connection.vendor == "postgresql":
+        from django.db import IntegrityError
+        from psycopg import errors
+
+        with connection.cursor() as cursor:
+            try:
+                with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except errors.IntegrityError as error:
+                # The cursor is psycopg's own here, so Django does not translate the error.
+                raise IntegrityError(*error.args) from error
+        return
+    sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(names))})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

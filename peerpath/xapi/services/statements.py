@@ -1,10 +1,12 @@
 """Storing statements: validate all, refuse a whole batch on any error, write in one transaction."""
 
 import datetime as dt
+import functools
 import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from peerpath.xapi.models import (
 )
 from peerpath.xapi.services.progress import statement_effects_apply, statement_effects_undo
 from peerpath.xapi.services.rows import db_datetime, db_uuid, insert_rows
+from peerpath.xapi.services.targets import target_plan, target_rows_insert
 from peerpath.xapi.validation import Invalid, validate_statement
 from peerpath.xapi.validation.facts import StatementFacts, same_statement, statement_facts
 from peerpath.xapi.validation.signature import check_signature, signature_attachments
@@ -113,12 +116,36 @@ def _check_voiding(prepared: list[Incoming], *, many: bool) -> None:
 
 
 def _learners(prepared: list[Incoming]) -> dict[str, int]:
+    """PeerPath users the actors name: by e-mail (mbox, or an account name that is one), or by
+    an account on this site ({"homePage": SITE_URL, "name": username}).
+
+    Keys: the lower-cased e-mail, or "account:" + username.
+    """
     emails = {email for item in prepared for email in item.facts.learner_emails}
-    if not emails:
-        return {}
-    candidates = emails | {email.lower() for email in emails}
-    users = get_user_model().objects.filter(email__in=candidates).values_list("email", "pk")
-    return {email.lower(): pk for email, pk in users}
+    usernames = {
+        item.facts.account[1]
+        for item in prepared
+        if item.facts.account and item.facts.account[0] == settings.SITE_URL
+    }
+    found = {}
+    users = get_user_model().objects
+    if emails:
+        candidates = emails | {email.lower() for email in emails}
+        for email, pk in users.filter(email__in=candidates).values_list("email", "pk"):
+            found[email.lower()] = pk
+    if usernames:
+        for username, pk in users.filter(username__in=usernames).values_list("username", "pk"):
+            found["account:" + username] = pk
+    return found
+
+
+def _learner_of(facts: StatementFacts, learners: dict[str, int]) -> int | None:
+    for email in facts.learner_emails:
+        if email.lower() in learners:
+            return learners[email.lower()]
+    if facts.account:
+        return learners.get("account:" + facts.account[1])
+    return None
 
 
 def statement_store(
@@ -139,24 +166,33 @@ def statement_store(
     ids = [item.statement_id for item in prepared]
     _check_attachments(prepared, attachments or {})
     now = now or timezone.now()
-    stored = format_instant(now)
-    authority = client.authority()
+    write = functools.partial(
+        _write,
+        client=client,
+        now=now,
+        stored=format_instant(now),
+        authority=client.authority(),
+        version=version,
+        attachments=attachments or {},
+    )
     try:
+        # Nearly every batch is new: write it at once. Only when an id is already stored does
+        # the database refuse; the attempt is then rolled back whole and the batch compared
+        # with what is stored (resending a stored statement is allowed, changing it is not).
         with transaction.atomic():
-            fresh = _drop_known(prepared)
-            if fresh:
-                _check_voiding(fresh, many=many)
-                _write(
-                    fresh,
-                    client=client,
-                    now=now,
-                    stored=stored,
-                    authority=authority,
-                    version=version,
-                    attachments=attachments or {},
-                )
+            _check_voiding(prepared, many=many)
+            write(prepared)
     except IntegrityError:
-        raise Conflict("a statement with one of these ids was stored at the same moment") from None
+        try:
+            with transaction.atomic():
+                fresh = _drop_known(prepared)
+                if fresh:
+                    _check_voiding(fresh, many=many)
+                    write(fresh)
+        except IntegrityError:
+            raise Conflict(
+                "a statement with one of these ids was stored at the same moment"
+            ) from None
     return ids
 
 
@@ -179,13 +215,19 @@ STATEMENT_COLUMNS = [
 
 def _write(fresh: list[Incoming], *, client, now, stored, authority, version, attachments) -> None:
     learners = _learners(fresh)
+    targets = target_plan(
+        [
+            (item.statement_id, item.facts.statement_ref, item.facts.voids is not None)
+            for item in fresh
+        ]
+    )
     stored_db = db_datetime(now)
     rows, related_activities, related_agents = [], [], []
+    completing = {}
     for item in fresh:
         facts = item.facts
-        user_id = next(
-            (learners[e.lower()] for e in facts.learner_emails if e.lower() in learners), None
-        )
+        user_id = _learner_of(facts, learners)
+        voided = item.statement_id in targets.voided_on_arrival
         payload = _finish(item, stored=stored, authority=authority, version=version)
         statement_uuid = db_uuid(item.statement_id)
         rows.append(
@@ -199,7 +241,7 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
                 facts.object_ifi,
                 db_uuid(facts.registration),
                 db_uuid(facts.voids),
-                False,
+                voided,
                 "attachments" in item.statement,
                 client.pk,
                 user_id,
@@ -207,9 +249,12 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
         )
         related_activities += [(statement_uuid, iri) for iri in facts.related_activities]
         related_agents += [(statement_uuid, ifi) for ifi in facts.related_agents]
+        if facts.completes and user_id is not None and not voided:
+            completing[item.statement_id] = facts
     insert_rows(Statement, STATEMENT_COLUMNS, rows)
     insert_rows(StatementActivity, ["statement_uuid", "iri"], related_activities)
     insert_rows(StatementAgent, ["statement_uuid", "ifi"], related_agents)
+    target_rows_insert(targets)
     _remember_definitions(fresh, now)
     if attachments:
         Attachment.objects.bulk_create(
@@ -219,11 +264,6 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
             ],
             ignore_conflicts=True,
         )
-    completing = {
-        item.statement_id: item.facts
-        for item, row in zip(fresh, rows, strict=True)
-        if item.facts.completes and row[-1] is not None
-    }
     if completing:
         saved = Statement.objects.filter(statement_id__in=list(completing)).only(
             "statement_id", "stored", "user_id"
@@ -231,41 +271,51 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
         statement_effects_apply(
             rows=[(row, completing[str(row.statement_id)]) for row in saved], client=client
         )
-    targets = [item.facts.voids for item in fresh if item.facts.voids]
-    if targets:
+    voiding_targets = [item.facts.voids for item in fresh if item.facts.voids]
+    if voiding_targets:
         voided = list(
             Statement.objects.filter(
-                statement_id__in=targets, voids__isnull=True, voided=False
+                statement_id__in=voiding_targets, voids__isnull=True, voided=False
             ).values_list("pk", flat=True)
         )
         Statement.objects.filter(pk__in=voided).update(voided=True)
         statement_effects_undo(statement_pks=voided)
 
 
+# The definition each activity IRI was last stored with by this process. Most batches repeat
+# known activities unchanged, so they cost no query; another process may have stored a newer
+# definition meanwhile, which then stays until a changed one arrives here.
+_DEFINITIONS: dict[str, str] = {}
+_DEFINITIONS_MAX = 100_000
+
+
 def _remember_definitions(fresh: list[Incoming], now) -> None:
-    """Keep the latest definition of each activity; most batches repeat known ones unchanged."""
-    definitions = {
-        item.facts.activity_iri: item.facts.definition for item in fresh if item.facts.definition
-    }
-    if not definitions:
+    """Keep the latest definition of each activity in the Activities resource."""
+    changed = {}
+    for item in fresh:
+        definition = item.facts.definition
+        if definition:
+            text = json.dumps(definition, sort_keys=True)
+            if _DEFINITIONS.get(item.facts.activity_iri) != text:
+                changed[item.facts.activity_iri] = (definition, text)
+    if not changed:
         return
-    known = dict(
-        ActivityDefinition.objects.filter(iri__in=list(definitions)).values_list(
-            "iri", "definition"
-        )
+    ActivityDefinition.objects.bulk_create(
+        [
+            ActivityDefinition(iri=iri, definition=definition, updated=now)
+            for iri, (definition, _) in changed.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["iri"],
+        update_fields=["definition", "updated"],
     )
-    changed = [
-        ActivityDefinition(iri=iri, definition=definition, updated=now)
-        for iri, definition in definitions.items()
-        if known.get(iri) != definition
-    ]
-    if changed:
-        ActivityDefinition.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            unique_fields=["iri"],
-            update_fields=["definition", "updated"],
-        )
+
+    def remember():
+        if len(_DEFINITIONS) > _DEFINITIONS_MAX:
+            _DEFINITIONS.clear()
+        _DEFINITIONS.update((iri, text) for iri, (_, text) in changed.items())
+
+    transaction.on_commit(remember)
 
 
 def _check_attachments(prepared: list[Incoming], attachments: dict) -> None:

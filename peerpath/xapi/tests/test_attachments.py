@@ -84,16 +84,16 @@ def test_part_matching_no_attachment_is_400(lrs):
     assert response.status_code == 400
 
 
-def jws(payload: dict, alg="RS256") -> bytes:
+def unsigned_jws(payload: dict, alg="RS256") -> bytes:
     def enc(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
     return f"{enc({'alg': alg})}.{enc(payload)}.c2lnbmF0dXJl".encode()
 
 
-def signed_post(lrs, signed_payload, alg="RS256"):
+def signed_post(lrs, signed_payload, alg="RS256", sign=unsigned_jws):
     stmt = make_statement(id=new_id())
-    token = jws(signed_payload(stmt), alg)
+    token = sign(signed_payload(stmt), alg)
     attachment = attachment_for(token, usage=SIGNATURE, content_type="application/octet-stream")
     stmt["attachments"] = [attachment]
     return post_mixed(lrs, stmt, [(token, attachment["sha2"])])
@@ -109,3 +109,13 @@ def test_signed_statement_with_a_different_payload_or_algorithm_is_400(lrs):
     assert "does not match" in changed.json()["error"]["message"]
     assert signed_post(lrs, lambda stmt: dict(stmt), alg="HS256").status_code == 400
     assert Statement.objects.count() == 0
+
+
+def test_signature_attachment_must_be_application_octet_stream(lrs):
+    stmt = make_statement(id=new_id())
+    token = unsigned_jws(dict(stmt))
+    attachment = attachment_for(token, usage=SIGNATURE, content_type="text/plain; charset=ascii")
+    stmt["attachments"] = [attachment]
+    response = post_mixed(lrs, stmt, [(token, attachment["sha2"])])
+    assert response.status_code == 400
+    assert "contentType" in response.json()["error"]["message"]

@@ -61,6 +61,20 @@ def test_learner_is_found_by_account_name_as_e_mail(lrs, course):
     assert done(enrolment, activity) is not None
 
 
+def test_learner_is_found_by_an_account_on_this_site_named_by_username(lrs, course, settings):
+    run, activity, enrolment = course
+    enrolment.user.username = "ada_lovelace"
+    enrolment.user.save(update_fields=["username"])
+    home = settings.SITE_URL + "/"
+    other_site = {"account": {"homePage": "https://elsewhere.example.org/", "name": "x"}}
+    other_site["account"]["name"] = enrolment.user.username
+    lrs.post(make_statement(verb=COMPLETED, activity=IRI) | {"actor": other_site})
+    assert done(enrolment, activity) is None
+    actor = {"account": {"homePage": home, "name": enrolment.user.username}}
+    lrs.post(make_statement(verb=COMPLETED, activity=IRI) | {"actor": actor})
+    assert done(enrolment, activity) is not None
+
+
 def test_unconfirmed_enrolments_and_unknown_people_get_nothing(lrs, course):
     run, activity, enrolment = course
     waiting = EnrolmentFactory(run=run, status="waitlisted", user__email="wait@example.org")
@@ -119,4 +133,12 @@ def test_statement_and_its_voiding_in_one_batch_leave_nothing_done(lrs, course):
         make_statement(verb=VOIDED, object={"objectType": "StatementRef", "id": sid}),
     ]
     assert lrs.post(batch).status_code == 200
+    assert done(enrolment, activity) is None
+
+
+def test_completing_statement_voided_before_it_arrived_marks_nothing_done(lrs, course):
+    run, activity, enrolment = course
+    target = new_id()
+    assert void(lrs, target).status_code == 200
+    assert lrs.put(make_statement(verb=COMPLETED, activity=IRI), target).status_code == 204
     assert done(enrolment, activity) is None

@@ -63,3 +63,17 @@ def test_the_validation_core_imports_nothing_from_django():
                 assert not name.startswith("peerpath.") or name.startswith(
                     "peerpath.xapi.validation"
                 ), (path.name, name)
+
+
+@pytest.mark.parametrize(
+    "path", ["/xapi/statements", "/xapi/about", "/xapi/activities?activityId=http://e.org/a"]
+)
+def test_head_answers_as_get_would_without_a_body(lrs, path):
+    # 1.0.3 Communication 1.1: as the GET, except that the message-body is omitted (the
+    # server drops it; what is checked here is that the view answers HEAD like GET).
+    lrs.post(make_statement(activity="http://e.org/a"))
+    got = lrs.request("get", path)
+    head = lrs.request("head", path)
+    assert head.status_code == got.status_code == 200
+    assert head["Content-Type"] == got["Content-Type"]
+    assert head["X-Experience-API-Version"] == got["X-Experience-API-Version"]

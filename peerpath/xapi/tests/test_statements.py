@@ -130,6 +130,24 @@ def test_requests_without_or_with_wrong_credentials_are_401(lrs, xapi_client):
     assert Statement.objects.count() == 0
 
 
+def test_a_deactivated_client_is_refused_at_once_here_and_within_seconds_elsewhere(
+    lrs, xapi_client, monkeypatch
+):
+    from peerpath.xapi import auth
+    from peerpath.xapi.services import client_deactivate
+
+    assert lrs.get().status_code == 200
+    client_deactivate(client=XapiClient.objects.get(pk=xapi_client.pk))
+    assert lrs.get().status_code == 401
+    # Deactivated by another process: this one notices once its memory of the client expires.
+    XapiClient.objects.update(active=True)
+    assert lrs.get().status_code == 200
+    XapiClient.objects.update(active=False)
+    later = auth.time.monotonic() + auth.CACHE_SECONDS + 1
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    assert lrs.get().status_code == 401
+
+
 def test_about_needs_no_credentials_and_lists_versions(client):
     response = client.get("/xapi/about")
     assert response.status_code == 200

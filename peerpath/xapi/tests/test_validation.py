@@ -1,6 +1,7 @@
 """The pure statement validator, section by section of the spec's data requirements."""
 
 import copy
+import datetime as dt
 
 import pytest
 from hypothesis import given
@@ -171,6 +172,29 @@ REJECTED = [
         bad(context={"contextAgents": [{"agent": {"mbox": "mailto:a@e.org"}}]}),
         "context.contextAgents[0].objectType",
     ),
+    # Found by running the Learning Locker corpus (peerpath/xapi/conformance/run.py):
+    (
+        "correct responses without an interaction type",
+        bad(object__definition={"correctResponsesPattern": ["a"]}),
+        "object.definition.correctResponsesPattern",
+    ),
+    (
+        "a component the interaction type does not have",
+        bad(object__definition={"interactionType": "likert", "choices": []}),
+        "object.definition.choices",
+    ),
+    ("weeks combined with days", bad(result={"duration": "P4W1D"}), "result.duration"),
+    (
+        "an identified group as authority",
+        bad(
+            authority={
+                "objectType": "Group",
+                "mbox": "mailto:g@e.org",
+                "member": [{"mbox": "mailto:a@e.org"}, {"mbox": "mailto:b@e.org"}],
+            }
+        ),
+        "authority.mbox",
+    ),
 ]
 
 
@@ -224,6 +248,24 @@ def test_a_complete_valid_statement_passes():
         version="2.0.0",
     )
     assert validate_statement(stmt) is stmt
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("20090131T230000-0100", "2009-02-01T00:00:00+00:00"),
+        ("20090131T230000.5Z", "2009-01-31T23:00:00.500000+00:00"),
+        ("2009-01-31T23:00:00-01:00", "2009-02-01T00:00:00+00:00"),
+    ],
+)
+def test_timestamps_in_iso_8601_basic_and_extended_format_parse(text, utc):
+    assert parse_timestamp(text, "timestamp").astimezone(dt.UTC).isoformat() == utc
+
+
+@pytest.mark.parametrize("text", ["2009-0131T23:00:00Z", "20090131T23:00:00Z", "2009-01-31"])
+def test_mixed_or_partial_timestamps_are_refused(text):
+    with pytest.raises(Invalid):
+        parse_timestamp(text, "timestamp")
 
 
 def test_timestamp_without_zone_is_accepted_for_1_0_3_clients():

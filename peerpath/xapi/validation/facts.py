@@ -22,6 +22,10 @@ class StatementFacts:
     related_activities: set[str] = field(default_factory=set)
     related_agents: set[str] = field(default_factory=set)
     definition: dict | None = None
+    # The id of the statement a StatementRef object points to (voiding or not).
+    statement_ref: str | None = None
+    # The actor's account as (homePage without trailing slash, name), if it has one.
+    account: tuple[str, str] | None = None
 
 
 def _activities(context: dict) -> list[dict]:
@@ -86,6 +90,12 @@ def statement_facts(stmt: dict) -> StatementFacts:
         and (verb in COMPLETION_VERBS or result.get("completion") is True),
         learner_emails=learner_emails(stmt["actor"]),
         definition=obj.get("definition") if kind == "Activity" else None,
+        statement_ref=obj["id"].lower() if kind == "StatementRef" else None,
+        account=(
+            (stmt["actor"]["account"]["homePage"].rstrip("/"), stmt["actor"]["account"]["name"])
+            if "account" in stmt["actor"]
+            else None
+        ),
     )
     _collect_related(stmt, facts.related_activities, facts.related_agents)
     # Actor and object are found through their own indexed columns.

@@ -4,6 +4,7 @@ from typing import Any
 
 from peerpath.xapi.validation.errors import Invalid
 from peerpath.xapi.validation.values import (
+    IFI_KEYS,
     SHA2_RE,
     parse_timestamp,
     require_bool,
@@ -65,6 +66,14 @@ INTERACTION_TYPES = {
     "other",
 }
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+# Which interaction components each interactionType may carry (1.0.3 Data 2.4.4.1).
+COMPONENTS_OF = {
+    "choice": {"choices"},
+    "sequencing": {"choices"},
+    "likert": {"scale"},
+    "matching": {"source", "target"},
+    "performance": {"steps"},
+}
 DEFINITION_KEYS = {
     "name",
     "description",
@@ -146,6 +155,11 @@ def _validate_authority(authority: Any, path: str) -> None:
         members = authority.get("member") or []
         if len(members) != 2:
             raise Invalid(path, "a Group authority must be an OAuth pair of two Agents")
+        for key in IFI_KEYS:
+            if key in authority:
+                raise Invalid(
+                    where(path, key), "a Group authority is anonymous: the pair of its members"
+                )
 
 
 def _validate_object(obj: Any, path: str, *, two: bool, substatement: bool) -> dict:
@@ -202,6 +216,8 @@ def _validate_definition(definition: Any, path: str) -> None:
             where(path, "interactionType"), f"must be one of {', '.join(sorted(INTERACTION_TYPES))}"
         )
     if "correctResponsesPattern" in definition:
+        if interaction is None:
+            raise Invalid(where(path, "correctResponsesPattern"), "needs an interactionType")
         pattern = definition["correctResponsesPattern"]
         if not isinstance(pattern, list):
             raise Invalid(where(path, "correctResponsesPattern"), "must be an array of strings")
@@ -212,6 +228,8 @@ def _validate_definition(definition: Any, path: str) -> None:
             continue
         if interaction is None:
             raise Invalid(where(path, key), "needs an interactionType")
+        if key not in COMPONENTS_OF.get(interaction, set()):
+            raise Invalid(where(path, key), f"is not a component of a {interaction!r} interaction")
         components = definition[key]
         if not isinstance(components, list):
             raise Invalid(where(path, key), "must be an array of interaction components")

@@ -27,9 +27,15 @@ LANG_RE = re.compile(
 TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$"
 )
+# ISO 8601's basic format, without separators: 20090131T230000-0100.
+TIMESTAMP_BASIC_RE = re.compile(
+    r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})([.,]\d+)?(Z|[+-]\d{4}|[+-]\d{2})?$"
+)
+# ISO 8601: PnYnMnDTnHnMnS, or weeks alone (PnW), which do not combine with the other parts.
 DURATION_RE = re.compile(
-    r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?"
+    r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?D)?"
     r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
+    r"|^P\d+(?:\.\d+)?W$"
 )
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -96,7 +102,7 @@ def validate_uuid(value: Any, path: str) -> str:
 def parse_timestamp(value: Any, path: str, *, require_zone: bool = False) -> dt.datetime:
     """An ISO 8601 date and time; '-00:00' (an unknown offset) is refused as the spec says."""
     require_string(value, path)
-    match = TIMESTAMP_RE.match(value)
+    match = TIMESTAMP_RE.match(value) or TIMESTAMP_BASIC_RE.match(value)
     if not match:
         raise Invalid(
             path, f"must be an ISO 8601 timestamp like 2026-01-31T12:00:00Z, not {value[:60]!r}"
@@ -107,6 +113,10 @@ def parse_timestamp(value: Any, path: str, *, require_zone: bool = False) -> dt.
     if zone is None and require_zone:
         raise Invalid(path, "must include a time zone (Z or an offset)")
     try:
+        if match.re is TIMESTAMP_RE and (zone is None or zone == "Z" or len(zone) == 6):
+            # The common shapes: the C parser is several times faster than the lines below.
+            parsed = dt.datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
         micro = int((fraction or ".0")[1:7].ljust(6, "0"))
         tz = dt.UTC
         if zone and zone != "Z":

@@ -5,7 +5,7 @@ import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -38,6 +38,8 @@ def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: boo
         def wrapper(request, *args, **kwargs):
             version = request.headers.get("X-Experience-API-Version")
             try:
+                if "method" in request.GET:
+                    version = alternate_request(request, version)
                 if request.method not in methods | {"OPTIONS"}:
                     raise XapiError(f"method {request.method} is not allowed here", status=405)
                 if request.method == "OPTIONS":
@@ -73,6 +75,73 @@ def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: boo
         return wrapper
 
     return decorate
+
+
+# The form fields of the alternate request syntax that stand for headers (1.0.3 Communication 1.3).
+FORM_HEADERS = {
+    "Authorization": "HTTP_AUTHORIZATION",
+    "X-Experience-API-Version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "Content-Type": "CONTENT_TYPE",
+    "If-Match": "HTTP_IF_MATCH",
+    "If-None-Match": "HTTP_IF_NONE_MATCH",
+}
+ALTERNATE_METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE"}
+NO_ALTERNATE_IN_2 = "method: xAPI 2.0 has no alternate request syntax; send the request itself"
+
+
+def alternate_request(request, version: str | None) -> str | None:
+    """Turn a 1.0.3 alternate-syntax request (POST ?method=X, form body) into the request it
+    stands for, in place; return the version it declares.
+
+    The form carries the headers, the query parameters and the body (`content`). xAPI 2.0
+    removed this syntax, so a 2.0 request that uses it is refused.
+    """
+    if version and version.strip().startswith("2."):
+        raise BadRequest(NO_ALTERNATE_IN_2)
+    if request.method != "POST":
+        raise BadRequest("method: the alternate request syntax must be sent as a POST")
+    if len(request.GET) != 1 or len(request.GET.getlist("method")) != 1:
+        raise BadRequest(
+            "method: with the alternate request syntax, every parameter except method "
+            "goes in the form body"
+        )
+    method = request.GET["method"]
+    if method not in ALTERNATE_METHODS:
+        raise BadRequest(
+            f"method: {method[:10]!r} is not one of {', '.join(sorted(ALTERNATE_METHODS))}"
+        )
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY_BYTES:
+        raise TooLarge(f"body: {length} bytes is more than the {MAX_BODY_BYTES} this LRS accepts")
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise BadRequest(
+            "Content-Type: the alternate request syntax sends application/x-www-form-urlencoded"
+        )
+    try:
+        form = QueryDict(read_body(request), encoding="utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("body: not a valid url-encoded form") from None
+    declared = form.get("X-Experience-API-Version", version)
+    if declared and declared.strip().startswith("2."):
+        raise BadRequest(NO_ALTERNATE_IN_2)
+    meta = request.META
+    meta["CONTENT_TYPE"] = "application/json" if method in {"PUT", "POST"} else ""
+    meta.pop("CONTENT_LENGTH", None)
+    query = QueryDict(mutable=True)
+    for name, values in form.lists():
+        if name in {"content", "Content-Length"}:
+            continue  # the content is what the form holds, whatever length it claims
+        if name in FORM_HEADERS:
+            meta[FORM_HEADERS[name]] = values[-1]
+        else:
+            query.setlist(name, values)
+    content = form.get("content", "")
+    request._xapi_body = content.encode()
+    request.GET = query
+    request.method = method
+    request.__dict__.pop("headers", None)  # HttpRequest.headers is cached from META
+    return declared
 
 
 def _headers(response, version):

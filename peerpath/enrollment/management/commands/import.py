@@ -13,11 +13,17 @@ class Command(BaseCommand):
             "with any bad row imports nothing (columns: see peerpath/enrollment/csv_import.py).")
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["learners"], help="what to import")
-        parser.add_argument("--run", required=True, help="the run's slug")
-        parser.add_argument("file", help="path of the CSV file (UTF-8)")
+        parser.add_argument("what", choices=["learners", "oulad"], help="what to import")
+        parser.add_argument("--run", help="the run's slug (learners)")
+        parser.add_argument("file", help="path of the CSV file (UTF-8), or the OULAD folder")
 
     def handle(self, *args, **options):
+        if options["what"] == "oulad":  # the OULAD dataset: see peerpath/analytics/oulad.py
+            from peerpath.analytics.management.oulad_command import run_oulad_import
+
+            return run_oulad_import(self, options["file"])
+        if not options["run"]:
+            raise CommandError("importing learners needs --run SLUG")
         run = selectors.run_get_for_signup(slug=options["run"])
         if run is None:
             raise CommandError(f"no run with slug {options['run']!r}")

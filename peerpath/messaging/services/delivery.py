@@ -1,0 +1,384 @@
+"""Delivering due messages exactly once, over one kept-open SMTP connection.
+
+Workers claim due rows (SKIP LOCKED on PostgreSQL) by marking them SENDING, render them from
+current data, send them, and record each outcome. Outcomes are written every
+`PEERPATH_OUTBOX_FLUSH` messages: a worker killed between sending and recording repeats at most
+that many messages when its claim expires, and with the same Message-ID, which is derived from
+the row alone. Transient failures (connection, 4xx) retry with back-off; permanent ones (5xx)
+fail with the reason kept. Before each send the suppression list, the recipient's
+unsubscriptions, the run's plan and the row's local send window are checked again.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import smtplib
+import socket
+import time
+import uuid
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peerpath.messaging import registry
+from peerpath.messaging.mime import build_mime
+from peerpath.messaging.models import OutboxMessage
+from peerpath.messaging.services.outbox import block_reasons
+from peerpath.messaging.services.render import RenderedMessage, TemplateSet, message_render
+from peerpath.messaging.windows import in_window, window_next
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+SENT_FIELDS = [
+    "attempts",
+    "status",
+    "sent_at",
+    "subject",
+    "body_text",
+    "body_html",
+    "last_error",
+    "message_id",
+    "claimed_by",
+    "due_at",
+    "updated_at",
+]
+
+
+def claim_timeout() -> dt.timedelta:
+    seconds = getattr(settings, "PEERPATH_OUTBOX_CLAIM_TIMEOUT", None)
+    return dt.timedelta(seconds=int(seconds)) if seconds else CLAIM_TIMEOUT
+
+
+def stable_message_id(message: OutboxMessage) -> str:
+    """The same Message-ID for a row every time it is sent: a repeat after a crash is
+    recognisable as the same message."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "peerpath"
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"outbox:{message.pk}".encode(), hashlib.sha256
+    ).hexdigest()[:12]
+    return f"<{message.kind}.{message.pk}.{digest}@{domain}>"
+
+
+def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
+    """Mark up to `limit` due rows as ours. A row claimed by a worker that died is due again."""
+    now = timezone.now()
+    stale = now - claim_timeout()
+    with transaction.atomic():
+        due = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=OutboxMessage.Status.PENDING, due_at__lte=now)
+                | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=stale)
+            )
+            .order_by("due_at", "id")
+        )
+        ids = list(due.values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        OutboxMessage.objects.filter(id__in=ids).update(
+            status=OutboxMessage.Status.SENDING, claimed_by=worker_id, claimed_at=now
+        )
+    return list(
+        OutboxMessage.objects.filter(id__in=ids, claimed_by=worker_id)
+        .select_related("recipient", "run")
+        .order_by("due_at", "id")
+    )
+
+
+def _is_transient(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError)
+
+
+def _is_connection_error(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+        return False
+    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError)
+
+
+def message_headers(message: OutboxMessage, rendered: RenderedMessage) -> dict[str, str]:
+    if not message.message_id:
+        message.message_id = stable_message_id(message)
+    headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"}
+    if rendered.unsubscribe_url:
+        # RFC 8058: one click in the mail client POSTs "List-Unsubscribe=One-Click" there.
+        headers["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if message.run_id:
+            headers["List-Id"] = f"<run-{message.run_id}.{settings.SITE_URL.split('//')[-1]}>"
+    return headers
+
+
+def build_email(message: OutboxMessage, rendered: RenderedMessage) -> EmailMultiAlternatives:
+    headers = message_headers(message, rendered)
+    email = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers=headers,
+    )
+    if rendered.html:
+        email.attach_alternative(rendered.html, "text/html")
+    for filename, content, mimetype in rendered.attachments:
+        email.attach(filename, content, mimetype)
+    return email
+
+
+class _Recorder:
+    """Collects outcomes and writes them in small groups (one transaction each)."""
+
+    def __init__(self, every: int):
+        self.every = max(1, every)
+        self.pending: list[OutboxMessage] = []
+
+    def add(self, message: OutboxMessage) -> None:
+        self.pending.append(message)
+        if len(self.pending) >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        """One UPDATE statement executed for every row of the group, in one transaction."""
+        if not self.pending:
+            return
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(timezone.now())
+        table = OutboxMessage._meta.db_table
+        columns = [f for f in SENT_FIELDS if f != "updated_at"]
+        sql = (
+            f"UPDATE {ops.quote_name(table)} SET "
+            + ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
+            + f", {ops.quote_name('updated_at')} = %s WHERE {ops.quote_name('id')} = %s"
+        )
+        params = []
+        for message in self.pending:
+            row = []
+            for name in columns:
+                value = getattr(message, name)
+                if name in {"sent_at", "due_at"}:
+                    value = ops.adapt_datetimefield_value(value)
+                row.append(value)
+            params.append([*row, now, message.pk])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        self.pending = []
+
+
+def _contexts(batch: list[OutboxMessage]) -> dict[int, dict]:
+    """Contexts built in bulk for kinds that can; others are built one by one when sent."""
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for message in batch:
+        by_kind.setdefault(message.kind, []).append(message)
+    built: dict[int, dict] = {}
+    for name, messages in by_kind.items():
+        try:
+            kind = registry.get_kind(name)
+        except LookupError:
+            continue
+        if kind.build_many is None or len(messages) < 2:
+            continue
+        try:
+            contexts = kind.build_many(messages)
+        except Exception:  # fall back to one by one, where each error lands on its row
+            logger.warning("batch context of %s failed", name, exc_info=True)
+            continue
+        built.update({m.pk: c for m, c in zip(messages, contexts, strict=True)})
+    return built
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2**attempts, 240))
+
+
+def describe_error(error: Exception) -> str:
+    """'SMTPDataError: 550 5.1.1 No such mailbox' rather than a repr of bytes."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return f"{type(error).__name__}: {error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = []
+        for address, (code, text) in error.recipients.items():
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            parts.append(f"{address}: {code} {text}")
+        return f"{type(error).__name__}: " + "; ".join(parts)
+    return f"{type(error).__name__}: {error}"
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now) -> str:
+    message.last_error = describe_error(error)[:2000]
+    message.claimed_by = ""
+    if _is_connection_error(error):
+        # The server is away, not the message at fault: wait for it, however long.
+        message.status = OutboxMessage.Status.PENDING
+        message.due_at = now + min(_backoff(message.attempts), dt.timedelta(minutes=15))
+        outcome = "retry"
+    elif _is_transient(error) and message.attempts < MAX_ATTEMPTS:
+        message.status = OutboxMessage.Status.PENDING
+        message.due_at = now + _backoff(message.attempts)
+        outcome = "retry"
+    else:
+        message.status = OutboxMessage.Status.FAILED
+        outcome = "failed"
+    logger.warning("message %s: %s (%s)", message.pk, message.last_error, outcome)
+    return outcome
+
+
+def outbox_deliver_due(
+    *, worker_id: str | None = None, limit: int | None = None, max_seconds: float | None = None
+) -> dict:
+    """Send every due message once over one kept-open connection; returns counts by outcome."""
+    worker_id = worker_id or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+    limit = limit or settings.PEERPATH_OUTBOX_BATCH
+    recorder = _Recorder(getattr(settings, "PEERPATH_OUTBOX_FLUSH", 20))
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
+    started = time.monotonic()
+    connection = None
+    try:
+        while max_seconds is None or time.monotonic() - started < max_seconds:
+            batch = _claim_due(worker_id=worker_id, limit=limit)
+            if not batch:
+                break
+            connection = _deliver_batch(batch, connection, recorder, counts)
+            recorder.flush()
+    finally:
+        recorder.flush()
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a dropped connection cannot be closed politely
+                logger.warning("closing the mail connection failed", exc_info=True)
+    return counts
+
+
+def _open(connection):
+    if connection is None:
+        connection = mailers.default
+    connection.open()
+    return connection
+
+
+def _deliver_batch(batch, connection, recorder: _Recorder, counts: dict):
+    now = timezone.now()
+    blocked = block_reasons(batch)
+    contexts = _contexts(batch)
+    templates = TemplateSet(batch)
+    for index, message in enumerate(batch):
+        if index in blocked:
+            message.status = OutboxMessage.Status.SKIPPED
+            message.last_error = blocked[index]
+            message.claimed_by = ""
+            counts["skipped"] += 1
+            recorder.add(message)
+            continue
+        if not in_window(now, message.send_tz, message.window_start, message.window_end):
+            message.status = OutboxMessage.Status.PENDING
+            message.claimed_by = ""
+            message.due_at = window_next(
+                now, message.send_tz, message.window_start, message.window_end
+            )
+            counts["deferred"] += 1
+            recorder.add(message)
+            continue
+        message.attempts += 1
+        try:
+            rendered = message_render(
+                message=message, context=contexts.get(message.pk), templates=templates
+            )
+            email = _outgoing(message, rendered)
+        except Exception as error:  # a message that cannot be built fails with the reason
+            counts[_record_failure(message, error, now)] += 1
+            recorder.add(message)
+            continue
+        try:
+            connection = _open(connection)
+            _send(connection, email)
+        except Exception as error:
+            if _is_connection_error(error) and connection is not None:
+                # One reconnect: a relay that closed an idle connection is normal.
+                try:
+                    connection.close()
+                except Exception:
+                    pass
+                try:
+                    connection = _open(connection)
+                    _send(connection, email)
+                except Exception as second:
+                    counts[_record_failure(message, second, now)] += 1
+                    recorder.add(message)
+                    if _is_connection_error(second):
+                        _release_rest(batch[index + 1 :], second, now, recorder, counts)
+                        return connection
+                    continue
+            else:
+                counts[_record_failure(message, error, now)] += 1
+                recorder.add(message)
+                continue
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.subject = rendered.subject[:300]
+        message.body_text, message.body_html = rendered.text, rendered.html
+        message.last_error = ""
+        message.claimed_by = ""
+        counts["sent"] += 1
+        recorder.add(message)
+    return connection
+
+
+def _outgoing(message: OutboxMessage, rendered: RenderedMessage):
+    """Raw MIME bytes with the envelope when the mailer is an SMTP connection and the message
+    has no attachments (the fast path); otherwise Django's EmailMultiAlternatives."""
+    if rendered.attachments or not _smtp_mailer():
+        return build_email(message, rendered)
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    raw = build_mime(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to_email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        headers=message_headers(message, rendered),
+    )
+    return (sender, message.to_email, raw)
+
+
+def _smtp_mailer() -> bool:
+    backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
+    return backend == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def _send(connection, email) -> None:
+    if isinstance(email, tuple):
+        sender, to, raw = email
+        client = getattr(connection, "connection", None)
+        if client is None:
+            raise smtplib.SMTPServerDisconnected("the SMTP connection is not open")
+        client.sendmail(sender, [to], raw)
+        return
+    if connection.send_messages([email]) != 1:
+        raise RuntimeError("the mail backend accepted no message")
+
+
+def _release_rest(rest, error, now, recorder, counts) -> None:
+    """The server is unreachable: the rest of the batch waits for a later try, unattempted."""
+    for message in rest:
+        message.status = OutboxMessage.Status.PENDING
+        message.claimed_by = ""
+        message.last_error = f"not tried: {describe_error(error)}"[:2000]
+        message.due_at = now + dt.timedelta(minutes=1)
+        counts["retry"] += 1
+        recorder.add(message)

@@ -1,0 +1,171 @@
+"""Rendering a message from current data, with the run's edited templates if any.
+
+The subject and text parts are rendered without HTML escaping (they are not HTML); the HTML
+part is escaped as usual. Messages a recipient may decline end with a footer naming the run and
+linking to the mail preferences, whatever template wrote the body.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.template import Context, TemplateDoesNotExist, engines
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from peerpath.common.signed_links import link_token_make
+from peerpath.messaging import registry
+from peerpath.messaging.models import MessageTemplate, OutboxMessage
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    attachments: tuple = ()  # (filename, content bytes, mimetype)
+    unsubscribe_url: str = ""
+
+
+def _engine():
+    return engines["django"].engine
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str):
+    return _engine().from_string(source)
+
+
+def _file_template(name: str):
+    try:
+        return _engine().get_template(name)
+    except TemplateDoesNotExist:
+        return None
+
+
+class TemplateSet:
+    """The edited templates that can apply to a set of messages, fetched in one query."""
+
+    def __init__(self, messages):
+        kinds = {m.kind for m in messages}
+        run_ids = {m.run_id for m in messages if m.run_id}
+        rows = MessageTemplate.objects.filter(kind__in=kinds)
+        rows = rows.filter(run_id__in=run_ids) | rows.filter(run__isnull=True)
+        self.by_key = {(t.run_id, t.kind, t.language): t for t in rows}
+
+    def find(self, *, run_id, kind: str, language: str) -> MessageTemplate | None:
+        for key in (
+            (run_id, kind, language),
+            (run_id, kind, ""),
+            (None, kind, language),
+            (None, kind, ""),
+        ):
+            if key in self.by_key:
+                return self.by_key[key]
+        return None
+
+
+def unsubscribe_token(*, user_id: int, run_id: int | None) -> str:
+    return link_token_make("unsubscribe", {"u": user_id, "r": run_id})
+
+
+def preferences_token(*, user_id: int) -> str:
+    return link_token_make("mail-preferences", {"u": user_id})
+
+
+def recipient_language(message: OutboxMessage) -> str:
+    language = getattr(message.recipient, "language", None) or settings.LANGUAGE_CODE
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else settings.LANGUAGE_CODE
+
+
+@lru_cache(maxsize=8)
+def _path_around(name: str) -> tuple[str, str]:
+    marker = "TOKENMARKER"
+    path = reverse(name, args=[marker])
+    head, _, tail = path.partition(marker)
+    return head, tail
+
+
+def _path(name: str, token: str) -> str:
+    """reverse(name, args=[token]) without resolving the URL map for every message."""
+    head, tail = _path_around(name)
+    return f"{head}{token}{tail}"
+
+
+def _render(template, context: dict, *, autoescape: bool) -> str:
+    return template.render(Context(context, autoescape=autoescape))
+
+
+def message_render(
+    *,
+    message: OutboxMessage,
+    context: dict | None = None,
+    templates: TemplateSet | None = None,
+    override: MessageTemplate | None = None,
+) -> RenderedMessage:
+    """Render a message from current data; used for delivery, preview and test-send.
+
+    `context` is a context already built (by a batch builder); `override` renders with a
+    template that is not saved yet (the editor's preview).
+    """
+    kind = registry.get_kind(message.kind)
+    if context is None:
+        context = kind.build_context(message)
+    context = dict(context)
+    attachments = tuple(context.pop("attachments", ()))
+    context.setdefault("recipient", message.recipient)
+    context.setdefault("site_url", settings.SITE_URL)
+    language = recipient_language(message)
+    declinable = bool(message.run_id) and not kind.transactional
+    unsubscribe_url = preferences_url = ""
+    if declinable and message.recipient_id:
+        unsubscribe_url = settings.SITE_URL + _path(
+            "messaging:unsubscribe",
+            unsubscribe_token(user_id=message.recipient_id, run_id=message.run_id),
+        )
+        preferences_url = settings.SITE_URL + _path(
+            "messaging:preferences", preferences_token(user_id=message.recipient_id)
+        )
+    context["unsubscribe_url"] = unsubscribe_url
+    context["preferences_url"] = preferences_url
+    edited = override
+    if edited is None:
+        templates = templates or TemplateSet([message])
+        edited = templates.find(run_id=message.run_id, kind=message.kind, language=language)
+    with translation.override(language):
+        if edited is not None:
+            subject_t = _compiled(edited.subject)
+            text_t = _compiled(edited.body_text)
+            html_t = _compiled(edited.body_html) if edited.body_html.strip() else None
+        else:
+            base = f"messaging/email/{message.kind}"
+            subject_t = _file_template(f"{base}.subject.txt")
+            text_t = _file_template(f"{base}.txt")
+            html_t = _file_template(f"{base}.html")
+            if subject_t is None or text_t is None:
+                raise TemplateDoesNotExist(f"{base}.subject.txt / {base}.txt")
+        subject = _render(subject_t, context, autoescape=False)
+        text = _render(text_t, context, autoescape=False).strip() + "\n"
+        html = _render(html_t, context, autoescape=True) if html_t is not None else ""
+        if declinable:
+            run = context.get("run") or message.run
+            footer = _("You receive this as a participant in %(run)s.") % {"run": run}
+            text += f"\n-- \n{footer}\n{_('Mail preferences:')} {preferences_url}\n"
+            if html:
+                from django.utils.html import format_html
+
+                html += format_html(
+                    '<hr><p style="font-size:small;color:#555">{} <a href="{}">{}</a></p>',
+                    footer,
+                    preferences_url,
+                    _("Mail preferences"),
+                )
+    return RenderedMessage(
+        subject=" ".join(subject.split()),
+        text=text,
+        html=html,
+        attachments=attachments,
+        unsubscribe_url=unsubscribe_url,
+    )

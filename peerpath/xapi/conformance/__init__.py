@@ -1,0 +1,1 @@
+"""Checks of the LRS against test material written outside the project (see run.py)."""
