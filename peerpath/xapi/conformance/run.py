@@ -139,6 +139,12 @@ def main(argv=None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--show", type=int, default=30, help="disagreements to print")
     parser.add_argument("--json", help="write every disagreement to this file")
+    parser.add_argument(
+        "--version",
+        default="1.0.3",
+        choices=["1.0.3", "2.0.0"],
+        help="the xAPI version the client declares (the corpus was written for 1.0.x)",
+    )
     args = parser.parse_args(argv)
     work = ROOT / "var" / "xapi-conformance"
     work.mkdir(parents=True, exist_ok=True)
@@ -158,7 +164,7 @@ def main(argv=None) -> int:
     )
     headers = {
         "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode(),
-        "X-Experience-API-Version": "1.0.3",
+        "X-Experience-API-Version": args.version,
         "Content-Type": "application/json",
     }
     results = collections.Counter()
@@ -208,7 +214,10 @@ def main(argv=None) -> int:
     valid = results[("valid", True)] + results[("valid", False)]
     invalid = results[("invalid", True)] + results[("invalid", False)]
     agreed = results[("valid", True)] + results[("invalid", True)]
-    print(f"{PACKAGE} statement corpus against PeerPath on {args.database}, over HTTP")
+    print(
+        f"{PACKAGE} statement corpus against PeerPath on {args.database}, over HTTP, "
+        f"as an xAPI {args.version} client"
+    )
     print(f"  {len(cases)} cases in {elapsed:.0f} s")
     print(f"  valid statements stored (200):     {results[('valid', True)]:5} of {valid}")
     print(f"  invalid statements refused (400):  {results[('invalid', True)]:5} of {invalid}")
