@@ -20,5 +20,6 @@ urlpatterns = [
     path("badges/", include("peerpath.badges.urls")),
     path("surveys/", include("peerpath.surveys.urls")),
     path("analytics/", include("peerpath.analytics.urls")),
+    path("staff/", include("peerpath.courses.urls")),
     path("", include("peerpath.progress.urls")),
 ]

@@ -5,6 +5,7 @@ raises ApplicationError naming the field (or the CSV lines) and writes nothing.
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from peerpath.courses.models import Run
 from peerpath.enrollment import availability, rules, selectors
 from peerpath.enrollment.models import Enrolment, Organisation
 from peerpath.messaging.services import outbox_enqueue
+
+logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "peerpath.enrollment.confirm"
 SIGNUP_STATUSES = (Run.Status.OPEN, Run.Status.RUNNING)
@@ -251,6 +254,28 @@ def _place(*, enrolment: Enrolment, now: dt.datetime) -> None:
     run_role_grant(run=enrolment.run, user=enrolment.user, role=LEARNER_ROLE)
     outbox_enqueue(key=f"welcome:{enrolment.pk}", kind="welcome", recipient=enrolment.user,
                    run=enrolment.run, context={"enrolment": enrolment.pk})
+    _late_joiner_place(enrolment=enrolment)
+
+
+def _late_joiner_place(*, enrolment: Enrolment) -> None:
+    """A learner confirmed into a run whose groups are already published is placed in a group
+    (or held with the reason) in this same transaction. A failure here never undoes the
+    confirmation: the placement is rolled back on its own and the hourly task tries again."""
+    try:
+        from peerpath.grouping.models import StudyGroup
+        from peerpath.grouping.services import late_joiner_place
+    except ImportError:
+        return
+    published = StudyGroup.objects.filter(
+        run_id=enrolment.run_id, status=StudyGroup.Status.PUBLISHED
+    )
+    if not published.exists():
+        return
+    try:
+        with transaction.atomic():
+            late_joiner_place(enrolment=enrolment)
+    except Exception:
+        logger.exception("enrolment %s confirmed but not placed yet", enrolment.pk)
 
 
 def _lock_run(run_id: int) -> Run:

@@ -120,3 +120,64 @@ def build_meeting_attendance_request(message) -> dict:
         "attendance_url": message.context["url"],
         "days": message.context.get("days", 14),
     }
+
+
+@register("facilitator_visits", "Facilitator: your group visits were assigned or changed")
+def build_facilitator_visits(message) -> dict:
+    """The facilitator's visits in the run still to come (new ones marked), those taken off
+    them, in their own timezone, with their calendar feed."""
+    from django.utils import timezone
+
+    from peerpath.common.timefmt import format_local
+
+    from .models import CalendarFeed, Facilitator, Meeting
+    from .services import calendar_feed_get
+
+    run = message.run
+    user = message.recipient
+    added = set(message.context.get("added", []))
+    removed_ids = set(message.context.get("removed", []))
+    pool_entry = Facilitator.objects.filter(run=run, user=user).first()
+    zone = (pool_entry.timezone if pool_entry else "") or _recipient_timezone(user, run)
+    related = ("group__run", "module")
+    visits = (
+        Meeting.objects.filter(
+            facilitator=user,
+            group__run=run,
+            status=Meeting.Status.SCHEDULED,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related(*related)
+        .order_by("starts_at", "pk")
+    )
+    removed = (
+        Meeting.objects.filter(pk__in=removed_ids)
+        .exclude(facilitator=user)
+        .select_related(*related)
+        .order_by("starts_at", "pk")
+    )
+
+    def row(meeting) -> dict:
+        return {
+            "group": meeting.group.number,
+            "week": meeting.week,
+            "module": meeting.module.title if meeting.module else "",
+            "when": format_local(meeting.starts_at, zone),
+            "new": meeting.pk in added,
+            "group_url": _group_url(meeting.group),
+        }
+
+    visits, removed = list(visits), list(removed)
+    feed_url = ""
+    if pool_entry is not None or visits or removed:  # a preview for a learner makes no feed
+        feed = calendar_feed_get(scope=CalendarFeed.Scope.FACILITATOR, user=user)
+        feed_url = settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
+    return {
+        "run": run,
+        "timezone": zone,
+        "visits": [row(m) for m in visits],
+        "removed": [row(m) for m in removed],
+        "new_count": sum(1 for m in visits if m.pk in added),
+        "feed_url": feed_url,
+        "visits_url": settings.SITE_URL + reverse("meetings:my_visits"),
+    }

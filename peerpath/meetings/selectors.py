@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from peerpath.enrollment.models import Enrolment
 from peerpath.grouping.models import GroupMembership, StudyGroup
@@ -43,9 +43,18 @@ def meeting_group_get_for_user(*, group_id: int, user) -> StudyGroup | None:
     groups = StudyGroup.objects.select_related("run__course")
     if not user.is_staff:
         groups = groups.filter(
-            pk__in=GroupMembership.objects.filter(enrolment__user=user).values("group_id")
+            Q(pk__in=GroupMembership.objects.filter(enrolment__user=user).values("group_id"))
+            | Q(run_id__in=_staff_run_ids(user))
         )
     return groups.filter(pk=group_id).first()
+
+
+def _staff_run_ids(user):
+    """Runs in which `user` is an instructor, facilitator or tutor (run staff see every group)."""
+    from peerpath.accounts.access import STAFF_ROLES
+    from peerpath.accounts.models import RunRole
+
+    return RunRole.objects.filter(user=user, role__in=STAFF_ROLES).values("run_id")
 
 
 def meeting_get_for_user(*, meeting_id: int, user) -> Meeting | None:
@@ -55,7 +64,8 @@ def meeting_get_for_user(*, meeting_id: int, user) -> Meeting | None:
     meetings = Meeting.objects.select_related(*_MEETING_RELATED)
     if not user.is_staff:
         meetings = meetings.filter(
-            group_id__in=GroupMembership.objects.filter(enrolment__user=user).values("group_id")
+            Q(group_id__in=GroupMembership.objects.filter(enrolment__user=user).values("group_id"))
+            | Q(group__run_id__in=_staff_run_ids(user))
         )
     return meetings.filter(pk=meeting_id).first()
 

@@ -1,9 +1,12 @@
 """The learner's home: this week's module, my group, my next meeting, my progress."""
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -38,13 +41,100 @@ def home(request):
         learner_home(enrolment=e, now=now) if e.status == Enrolment.Status.CONFIRMED else None
         for e in enrolments
     ]
+    links = [
+        _home_links(enrolment=e, home=h, now=now)
+        for e, h in zip(enrolments, homes, strict=True)
+    ]
     return render(
         request,
         "progress/home.html",
         {
-            "items": list(zip(enrolments, homes, strict=True)),
+            "items": list(zip(enrolments, homes, links, strict=True)),
         },
     )
+
+
+@dataclass
+class HomeLinks:
+    """Where a learner goes from their home for one enrolment: the group page, the waiting
+    reason when no group has room yet, the next meeting's calendar file, the open surveys they
+    have not answered, the badge earned."""
+
+    group_url: str = ""
+    held_reason: str = ""
+    you_lead: bool = False
+    meeting_ics_url: str = ""
+    surveys: list = field(default_factory=list)  # [(title, answer url, closes_at local)]
+    badge_url: str = ""
+
+
+def _home_links(*, enrolment, home, now) -> HomeLinks:
+    links = HomeLinks()
+    if home is None:
+        return links
+    if home.group is not None:
+        links.group_url = reverse("meetings:group", args=[home.group.pk])
+        if home.next_meeting is not None:
+            links.you_lead = home.next_meeting.leader_id == enrolment.pk
+            links.meeting_ics_url = _reverse_or_empty(
+                "meetings:meeting_invite", home.next_meeting.pk
+            )
+    else:
+        try:
+            from peerpath.grouping.selectors import late_joiner_holds
+        except ImportError:
+            pass
+        else:
+            hold = late_joiner_holds(run=enrolment.run).filter(enrolment=enrolment).first()
+            links.held_reason = hold.reason if hold else ""
+    links.surveys = _open_surveys(enrolment=enrolment, now=now)
+    try:
+        from peerpath.badges.selectors import badge_for_enrolment
+    except ImportError:
+        pass
+    else:
+        badge = badge_for_enrolment(enrolment=enrolment)
+        if badge is not None and badge.revoked_at is None:
+            links.badge_url = _reverse_or_empty("badges:verify", badge.uuid)
+    return links
+
+
+def _open_surveys(*, enrolment, now) -> list:
+    """The open surveys this learner was invited to and has not answered, with a signed
+    answer link (the same kind of link the invitation mail carries)."""
+    try:
+        from peerpath.surveys.models import Invitation, Survey
+        from peerpath.surveys.services import survey_answer_token
+    except ImportError:
+        return []
+    invitations = (
+        Invitation.objects.filter(
+            enrolment=enrolment,
+            responded=False,
+            survey__status=Survey.Status.OPEN,
+            survey__closes_at__gt=now,
+        )
+        .select_related("survey")
+        .order_by("survey__closes_at", "survey_id")
+    )
+    return [
+        (
+            invitation.survey.title,
+            reverse(
+                "surveys:answer",
+                args=[survey_answer_token(survey=invitation.survey, enrolment=enrolment)],
+            ),
+            format_local(invitation.survey.closes_at, enrolment.timezone),
+        )
+        for invitation in invitations
+    ]
+
+
+def _reverse_or_empty(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.db import transaction
 from django.db.models import F
@@ -130,6 +131,7 @@ def facilitator_visits_assign(*, run: Run, now: dt.datetime | None = None) -> di
                 fixed[meeting.pk] = meeting.facilitator_id
         assignment = facilitation.assign_visits(slots, specs, every_weeks=every, fixed=fixed)
         counts = {"kept": len(fixed), "assigned": 0, "removed": 0}
+        changes: dict[int, dict[str, list[int]]] = {}
         for meeting in meetings:
             wanted = assignment.get(meeting.pk)
             if wanted == meeting.facilitator_id:
@@ -138,4 +140,48 @@ def facilitator_visits_assign(*, run: Run, now: dt.datetime | None = None) -> di
             Meeting.objects.filter(pk=meeting.pk).update(
                 facilitator_id=wanted, sequence=F("sequence") + 1, updated_at=now
             )
+            if wanted is not None:
+                changes.setdefault(wanted, {"added": [], "removed": []})["added"].append(meeting.pk)
+            if meeting.facilitator_id is not None:
+                changes.setdefault(meeting.facilitator_id, {"added": [], "removed": []})[
+                    "removed"
+                ].append(meeting.pk)
+        _visits_changed_tell(run=run, changes=changes, now=now)
     return counts
+
+
+def _digest(change: dict) -> str:
+    text = ",".join(map(str, sorted(change["added"]))) + "/" + ",".join(
+        map(str, sorted(change["removed"]))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _visits_changed_tell(*, run: Run, changes: dict, now: dt.datetime) -> None:
+    """One message to each facilitator whose visits changed in this assignment, in the same
+    transaction; it lists their visits (rendered at delivery) in their own timezone."""
+    if not changes:
+        return
+    from peerpath.messaging.services import outbox_enqueue_many
+
+    zones = dict(
+        Facilitator.objects.filter(run=run, user_id__in=list(changes)).values_list(
+            "user_id", "timezone"
+        )
+    )
+    users = User.objects.in_bulk(list(changes))
+    stamp = now.isoformat()
+    outbox_enqueue_many(
+        [
+            {
+                "key": f"facilitator_visits:{run.pk}:{user_id}:{stamp}:{_digest(change)}",
+                "kind": "facilitator_visits",
+                "run": run,
+                "recipient": users[user_id],
+                "tz": zones.get(user_id) or users[user_id].timezone,
+                "context": {"added": sorted(change["added"]), "removed": sorted(change["removed"])},
+            }
+            for user_id, change in sorted(changes.items())
+            if user_id in users
+        ]
+    )

@@ -360,3 +360,22 @@ def test_action_links_for_messages_carry_rsvp_feedback_and_for_the_leader_handov
     with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC), tick=False):
         client.post(for_other["rsvp_no"])
     assert other.rsvps.get().answer == "no"
+
+
+@pytest.mark.parametrize("role", ["instructor", "tutor", "facilitator"])
+def test_run_staff_who_are_not_site_staff_see_the_groups_of_their_run_only(
+    client, autumn_group, series, role
+):
+    from tests.factories import RunFactory, RunRoleFactory
+
+    person = UserFactory()
+    RunRoleFactory(run=autumn_group.run, user=person, role=role)
+    client.force_login(person)
+    assert client.get(reverse("meetings:group", args=[autumn_group.pk])).status_code == 200
+    assert client.get(reverse("meetings:meeting_invite", args=[series[0].pk])).status_code == 200
+
+    elsewhere = UserFactory()
+    RunRoleFactory(run=RunFactory(), user=elsewhere, role=role)
+    client.force_login(elsewhere)
+    assert client.get(reverse("meetings:group", args=[autumn_group.pk])).status_code == 404
+    assert client.get(reverse("meetings:meeting_invite", args=[series[0].pk])).status_code == 404
