@@ -69,6 +69,9 @@ DEFAULT_PLAN: dict[str, Policy] = {
         Policy("group_changed", Trigger.GROUP_CHANGED),
         Policy("meeting_changed", Trigger.MEETING_CHANGED),
         Policy("meeting_cancelled", Trigger.MEETING_CHANGED),
+        Policy("meeting_leader_handover", Trigger.MEETING_CHANGED, audience=Audience.LEADERS),
+        Policy("meeting_attendance_request", Trigger.EVENT, audience=Audience.LEADERS),
+        Policy("facilitator_visits", Trigger.EVENT, audience=Audience.FACILITATORS),
     ]
 }
 
