@@ -13,20 +13,22 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .exact import EXACT_ITEMS, exact_buckets
+from .exact import EXACT_ITEMS, bucket_objective, exact_buckets
 from .hours import UNPLACED, build_items, choose_hours
 from .improve import improve_worst
 from .model import Group, Learner, Rules, Solution, Unassigned
 from .partition import form_groups
 from .quality import (
     REASON_NO_HOUR_IN_WINDOW,
+    MemberRows,
     check_hard_rules,
     group_measures,
+    member_rows,
     peel,
     reason_text,
 )
 from .report import PhaseTimer, QualityReport, build_report
-from .table import LearnerTable, bits_to_csr, hours_to_bits
+from .table import ROLE_SENIOR, LearnerTable, bits_to_csr, hours_to_bits
 
 REASON_NOT_FITTED = 9
 
@@ -43,7 +45,7 @@ def assign(
     useful = viable_count >= rules.min_size
     items = build_items(table, rules, viable, useful)
     timer.lap("colleague units")
-    choice = _best_of_starts(items, n_languages, rules, seed)
+    choice = _best_of_starts(table, items, n_languages, rules, seed)
     timer.lap("hours")
     if choice.stranded_items and (items.size[choice.bucket == UNPLACED] > 1).any():
         # colleague units that could not be fitted whole: retry with them as single learners
@@ -52,7 +54,7 @@ def assign(
             broken[items.members[items.member_ptr[item] : items.member_ptr[item + 1]]] = True
         unit_rules = _without_units(table, broken)
         items = build_items(unit_rules, rules, viable, useful)
-        choice = _best_of_starts(items, n_languages, rules, seed)
+        choice = _best_of_starts(table, items, n_languages, rules, seed)
         timer.lap("hours, units broken")
     group_of, group_hour = form_groups(table, items, choice.bucket, rules, seed)
     timer.lap("groups")
@@ -65,7 +67,7 @@ def assign(
     return group_of, group_hour, reason
 
 
-def _best_of_starts(items, n_languages: int, rules: Rules, seed: int):
+def _best_of_starts(table: LearnerTable, items, n_languages: int, rules: Rules, seed: int):
     """Hour choice from several seeded starts (fewer for big inputs); fewest stranded wins.
     Languages with few items whose heuristic choice strands any are then solved exactly."""
     starts = 8 if len(items.size) < 50_000 else 3 if len(items.size) < 300_000 else 1
@@ -77,27 +79,45 @@ def _best_of_starts(items, n_languages: int, rules: Rules, seed: int):
         if best.stranded_items == 0:
             break
     if best.stranded_items:
-        _exact_where_small(items, n_languages, rules, best)
+        _exact_where_small(table, items, n_languages, rules, best)
     return best
 
 
-def _exact_where_small(items, n_languages: int, rules: Rules, choice) -> None:
-    """Replace the heuristic's buckets of small languages by the exact program's, when it
-    places more learners (in place)."""
+def item_seniors(table: LearnerTable, items) -> np.ndarray:
+    """Number of seniors in every item."""
+    senior = (table.role[items.members] == ROLE_SENIOR).astype(np.int64)
+    return np.add.reduceat(senior, items.member_ptr[:-1]) if len(senior) else senior
+
+
+def _exact_where_small(table: LearnerTable, items, n_languages: int, rules: Rules, choice):
+    """Replace the heuristic's buckets of small languages by the exact program's when it
+    places more learners (in place). The program is cut off at the heuristic's count, so a
+    language the heuristic already solved best is proved so quickly; sizes and seniors are
+    left to the partition and the worst-group search (weighing them in the program makes it
+    several times slower for a few penalty points)."""
     counts = np.bincount(items.language, minlength=n_languages)
-    stranded = np.bincount(
-        items.language[choice.bucket == UNPLACED], minlength=n_languages
-    )
+    stranded = np.bincount(items.language[choice.bucket == UNPLACED], minlength=n_languages)
     for language in np.flatnonzero((stranded > 0) & (counts <= EXACT_ITEMS)).tolist():
-        exact = exact_buckets(items, language, rules)
-        if exact is None:
-            continue
         mine = np.flatnonzero(items.language == language)
-        before = items.size[mine][choice.bucket[mine] != UNPLACED].sum()
-        after = items.size[mine][exact != UNPLACED].sum()
-        if after > before:
+        sub = _items_subset(items, mine)
+        before = bucket_objective(sub, choice.bucket[mine], rules)
+        exact = exact_buckets(items, language, rules, cutoff=before)
+        if exact is not None and bucket_objective(sub, exact, rules) < before:
             choice.bucket[mine] = exact
     choice.stranded_items = int((choice.bucket == UNPLACED).sum())
+
+
+def _items_subset(items, rows: np.ndarray):
+    """The items `rows` with sizes, languages and hours (members are not needed here)."""
+    from .hours import Items
+
+    return Items(
+        size=items.size[rows],
+        language=items.language[rows],
+        bits=items.bits[rows],
+        member_ptr=np.zeros(1, np.int64),
+        members=np.zeros(0, np.int64),
+    )
 
 
 def _without_units(table: LearnerTable, broken: np.ndarray) -> LearnerTable:
@@ -163,9 +183,10 @@ def evaluate(
             if isinstance(learners, LearnerTable)
             else LearnerTable.from_learners(list(learners))
         )
-    hard = check_hard_rules(learners, rules, groups, unassigned)
+    rows = member_rows(table, groups)
+    hard = check_hard_rules(learners, rules, groups, unassigned, rows=rows)
     timer.lap("check")
-    measures = group_measures(table, rules, *groups_to_arrays(table, groups))
+    measures = group_measures(table, rules, *groups_to_arrays(table, groups, rows))
     timer.lap("measure")
     report = build_report(
         method=method,
@@ -216,12 +237,14 @@ def materialise(
     for g in range(n_groups):
         hour = hours[g]
         backup = common_hours[common_bounds[g] : common_bounds[g + 1]]
+        if hour in backup:
+            backup.remove(hour)
         groups.append(
             Group(
                 id=g + 1,
                 hour=hour,
                 members=member_ids[bounds[g] : bounds[g + 1]],
-                backup_hours=tuple(h for h in backup if h != hour),
+                backup_hours=tuple(backup),
                 language=languages[first_lang[g]],
             )
         )
@@ -234,15 +257,15 @@ def materialise(
     return groups, unassigned
 
 
-def groups_to_arrays(table: LearnerTable, groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:
+def groups_to_arrays(
+    table: LearnerTable, groups: Sequence[Group], rows: MemberRows | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """`group_of` per learner and `group_hour` per group from handed-out groups (a learner in
     several groups keeps the last; the hard-rule checker reports that separately)."""
-    index = {learner_id: i for i, learner_id in enumerate(table.ids)}
+    rows = rows or member_rows(table, list(groups))
     group_of = np.full(len(table), -1, np.int64)
-    sizes = [len(g.members) for g in groups]
-    flat = [index.get(m, -1) for g in groups for m in g.members]
-    labels = np.repeat(np.arange(len(groups)), sizes)
-    flat_arr = np.asarray(flat, np.int64)
+    labels = np.repeat(np.arange(len(groups)), rows.sizes)
+    flat_arr = rows.flat
     known = flat_arr >= 0
     group_of[flat_arr[known]] = labels[known]
     hours = np.asarray([g.hour for g in groups], np.int64)

@@ -27,6 +27,17 @@ from .table import ROLE_SENIOR, LearnerTable
 CANDIDATES = 48  # donors examined per group and pass
 
 
+def _pairs_of(table: LearnerTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(learner, hour) for every available hour of the learners `rows`, without expanding
+    the whole table."""
+    starts = table.hour_ptr[rows]
+    lengths = table.hour_ptr[rows + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    positions = np.arange(total, dtype=np.int64) + offsets
+    return np.repeat(rows, lengths), table.hour_idx[positions].astype(np.int64)
+
+
 def _bits_int(row: np.ndarray) -> int:
     return int(row[0]) | (int(row[1]) << 64) | (int(row[2]) << 128)
 
@@ -105,9 +116,9 @@ def improve_worst(
     g_lang = table.language[order[np.minimum(starts[:-1], len(order) - 1)]].astype(np.int64)
     wanted = np.zeros(max(1, len(table.languages)) * 168, bool)
     wanted[g_lang[low] * 168 + group_hour[low]] = True
-    senior_pair = table.pair_learner()
-    keep = (movable & (table.role == ROLE_SENIOR))[senior_pair]
-    senior_pair, senior_hour = senior_pair[keep], table.hour_idx[keep]
+    senior_pair, senior_hour = _pairs_of(
+        table, np.flatnonzero(movable & (table.role == ROLE_SENIOR))
+    )
     own = np.flatnonzero(movable & (table.role != ROLE_SENIOR))
     pair_l = np.concatenate([senior_pair, own])
     key = table.language[pair_l].astype(np.int64) * 168 + np.concatenate(
@@ -119,9 +130,14 @@ def improve_worst(
     seniors_at = np.bincount(key[table.role[pair_l] == ROLE_SENIOR], minlength=len(wanted))
     poor = wanted & (seniors_at < 8)
     if poor.any():
-        every = table.pair_learner()
-        every_key = table.language[every].astype(np.int64) * 168 + table.hour_idx
-        keep = poor[every_key] & movable[every] & (table.role[every] != ROLE_SENIOR)
+        poor_language = np.zeros(max(1, len(table.languages)), bool)
+        poor_language[np.flatnonzero(poor) // 168] = True
+        every, every_hour = _pairs_of(
+            table,
+            np.flatnonzero(movable & (table.role != ROLE_SENIOR) & poor_language[table.language]),
+        )
+        every_key = table.language[every].astype(np.int64) * 168 + every_hour
+        keep = poor[every_key]
         every, every_key = every[keep], every_key[keep]
         keep = group_hour[group_of[every]] != every_key % 168  # not already in the index
         pair_l = np.concatenate([pair_l, every[keep]])

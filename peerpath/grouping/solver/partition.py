@@ -31,17 +31,30 @@ def group_count(n: int, rules: Rules) -> int:
     return min(sorted(candidates), key=cost)
 
 
+def _hour_loads(by_hour: np.ndarray, sizes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Learners of the items `rows` available at each hour (without an int copy of the
+    whole availability matrix: units are rare)."""
+    sub = by_hour[:, rows]
+    loads = np.count_nonzero(sub, axis=1).astype(np.int64)
+    extra = sizes[rows] - 1
+    units = extra > 0
+    if units.any():
+        loads += sub[:, units].astype(np.int64) @ extra[units]
+    return loads
+
+
 def _carve(avail: np.ndarray, sizes: np.ndarray, hour: int, rules: Rules) -> np.ndarray:
     """Label items of one bucket by sub-bucket so that members of a sub-bucket (except label
     0, the rest) share one more hour; every part stays feasible."""
     feasible = rules.size_is_feasible
     label = np.zeros(len(sizes), np.int64)
-    remaining = np.arange(len(sizes))
+    by_hour = np.ascontiguousarray(avail.T)  # (168, items): one row per hour
+    alive = np.ones(len(sizes), bool)
     excluded = np.zeros(HOURS_PER_WEEK, bool)
     excluded[hour] = True
     next_label = 1
     total = int(sizes.sum())
-    remaining_counts = sizes @ avail
+    remaining_counts = _hour_loads(by_hour, sizes, np.arange(len(sizes)))
     while total >= 2 * rules.min_size:
         counts = remaining_counts.copy()
         counts[excluded] = 0
@@ -50,7 +63,7 @@ def _carve(avail: np.ndarray, sizes: np.ndarray, hour: int, rules: Rules) -> np.
         if count < rules.min_size:
             break
         excluded[second] = True
-        here = remaining[avail[remaining, second]]
+        here = np.flatnonzero(alive & by_hour[second])
         take = count
         while take >= rules.min_size and not (feasible(take) and feasible(total - take)):
             take -= 1
@@ -74,10 +87,8 @@ def _carve(avail: np.ndarray, sizes: np.ndarray, hour: int, rules: Rules) -> np.
         label[here] = next_label
         next_label += 1
         total -= int(sizes[here].sum())
-        remaining_counts -= sizes[here] @ avail[here]
-        keep = np.ones(len(sizes), bool)
-        keep[label > 0] = False
-        remaining = np.flatnonzero(keep)
+        remaining_counts -= _hour_loads(by_hour, sizes, here)
+        alive[here] = False
     return label
 
 

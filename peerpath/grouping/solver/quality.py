@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -49,12 +50,18 @@ def check_hard_rules(
     rules: Rules,
     groups: Iterable[Group],
     unassigned: Iterable[Unassigned] | Iterable[tuple[str, str]],
+    *,
+    rows: MemberRows | None = None,
 ) -> dict[str, int]:
     """Count violations of the hard rules by kind (every kind present, 0 when it holds).
 
-    `learners` may be a list of `Learner`s or a `LearnerTable` (checked with arrays)."""
+    `learners` may be a list of `Learner`s or a `LearnerTable` (checked with arrays; `rows`,
+    from `member_rows`, saves looking the members up again)."""
     if isinstance(learners, LearnerTable):
-        return _check_hard_rules_table(learners, rules, list(groups), list(unassigned))
+        groups = list(groups)
+        return _check_hard_rules_table(
+            learners, rules, groups, list(unassigned), rows or member_rows(learners, groups)
+        )
     by_id = {learner.id: learner for learner in learners}
     window = rules.window
     violations = dict.fromkeys(HARD_RULE_KINDS, 0)
@@ -94,13 +101,33 @@ def check_hard_rules(
     return violations
 
 
+@dataclass(slots=True)
+class MemberRows:
+    """Where the members of handed-out groups are in a table: `flat` (row of every member,
+    group by group, -1 for an unknown id), `sizes` per group and the id → row `index`."""
+
+    index: dict[str, int]
+    flat: np.ndarray
+    sizes: np.ndarray
+
+
+def member_rows(table: LearnerTable, groups: list[Group]) -> MemberRows:
+    index = dict(zip(table.ids, range(len(table.ids)), strict=True))
+    sizes = np.fromiter((len(g.members) for g in groups), np.int64, len(groups))
+    total = int(sizes.sum())
+    members = chain.from_iterable(g.members for g in groups)
+    try:
+        flat = np.fromiter(map(index.__getitem__, members), np.int64, total)
+    except KeyError:  # an unknown id: the slower lookup that marks it -1
+        flat = np.fromiter((index.get(m, -1) for g in groups for m in g.members), np.int64, total)
+    return MemberRows(index=index, flat=flat, sizes=sizes)
+
+
 def _check_hard_rules_table(
-    table: LearnerTable, rules: Rules, groups: list[Group], unassigned: list
+    table: LearnerTable, rules: Rules, groups: list[Group], unassigned: list, rows: MemberRows
 ) -> dict[str, int]:
     violations = dict.fromkeys(HARD_RULE_KINDS, 0)
-    index = {learner_id: i for i, learner_id in enumerate(table.ids)}
-    sizes = np.asarray([len(g.members) for g in groups], np.int64)
-    flat = np.asarray([index.get(m, -1) for g in groups for m in g.members], np.int64)
+    index, sizes, flat = rows.index, rows.sizes, rows.flat
     hours = np.asarray([g.hour for g in groups], np.int64)
     label = np.repeat(np.arange(len(groups)), sizes)
     known = flat >= 0
@@ -129,10 +156,21 @@ def _check_hard_rules_table(
     available = ((word >> (member_hour & 63).astype(np.uint64)) & np.uint64(1)) == 1
     valid_hour = (hours >= 0) & (hours < HOURS_PER_WEEK)
     violations["member_unavailable_at_hour"] = int((~available | ~valid_hour[member_group]).sum())
-    languages = np.unique(member_group * max(1, len(table.languages)) + table.language[members])
+    languages = distinct_values(
+        member_group * max(1, len(table.languages)) + table.language[members]
+    )
     per_group = np.bincount(languages // max(1, len(table.languages)), minlength=len(groups))
     violations["mixed_languages"] = int((per_group > 1).sum())
     return violations
+
+
+def distinct_values(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array (a plain sort: faster than
+    `np.unique`'s hashing on the million-row arrays of the report)."""
+    ordered = np.sort(values, kind="stable")
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
 def window_mask(rules: Rules) -> np.ndarray:
@@ -278,7 +316,7 @@ def group_measures(
     org = table.organisation.astype(np.int64)
     org_key = np.where(org >= 0, org, len(table.organisations) + np.arange(n))[placed]
     span = len(table.organisations) + n
-    distinct = np.bincount(np.unique(g * span + org_key) // span, minlength=n_groups)
+    distinct = np.bincount(distinct_values(g * span + org_key) // span, minlength=n_groups)
     individual = np.bincount(g, weights=~table.with_colleagues[placed], minlength=n_groups) > 0
     missing_orgs = np.where(individual, np.maximum(0, rules.min_organisations - distinct), 0)
     org_score = (

@@ -153,6 +153,13 @@ def repair(
     # 1. within each slot: keep the biggest thin groups, close the rest, no time changes
     orphans: list[list[int]] = []  # units that must leave their slot
     needy: list[int] = []  # kept thin groups still short of `thin`
+    # active learners without a group (left waiting by an earlier repair) try again
+    waiting_blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(active & (old_of < 0)).tolist():
+        org = int(table.organisation[i])
+        key = ("block", org, int(language[i])) if table.with_colleagues[i] and org >= 0 else i
+        waiting_blocks[key].append(i)
+    orphans.extend(waiting_blocks.values())
     for slot in sorted(by_slot):
         slot_groups = sorted(by_slot[slot])
         thin_groups = sorted(
@@ -270,9 +277,12 @@ def repair(
     for g in members:
         if size[g] >= thin:
             hosts[(lang_of_group[g], hours[g])].append(g)
+    slot_load: dict[tuple[int, int], int] = defaultdict(int)
+    for (lang, hour), gs in hosts.items():
+        slot_load[(lang, hour)] = sum(size[g] for g in gs)
     left: list[int] = []
     for unit in sorted(orphans, key=lambda u: (-len(u), u[0])):
-        old_hour = hours[int(old_of[unit[0]])]
+        old_hour = hours[int(old_of[unit[0]])] if old_of[unit[0]] >= 0 else -1
         common = (1 << 168) - 1
         for i in unit:
             common &= bits(i)
@@ -284,13 +294,15 @@ def repair(
             for g in hosts.get((lang, hour), ()):
                 if size[g] + len(unit) > max_size:
                     continue
-                key = (hour != old_hour, size[g], g)
+                # the busiest slot first: it is the least likely to thin out again soon
+                key = (hour != old_hour, -slot_load[(lang, hour)], size[g], g)
                 if best is None or key < best[0]:
                     best = (key, g)
         if best is None:
             left.extend(unit)
             continue
         move(unit, best[1])
+        slot_load[(lang, hours[best[1]])] += len(unit)
 
     # 3. new groups from the rest, formed by the solver with `thin` as the smallest size
     if len(left) >= thin:
@@ -335,5 +347,5 @@ def repair(
         groups_touched=len(touched),
         thin_before=thin_before,
         thin_after=int(((after > 0) & (after < thin)).sum()),
-        waiting=int((active & (old_of >= 0) & (new_of < 0)).sum()),
+        waiting=int((active & (new_of < 0)).sum()),
     )

@@ -36,3 +36,21 @@ def test_repair_with_everyone_active_changes_nothing():
     result = repair(table, rules, group_of, group_hour, active)
     assert result.moved == 0 and result.time_changed == 0 and result.pairs_kept == 1.0
     assert (result.group_of == group_of).all()
+
+
+def test_a_learner_left_waiting_earlier_is_offered_a_group_again():
+    table = generate_table("national", 2000, 1)
+    rules = Rules()
+    group_of, group_hour, _ = assign(table, rules, 1)
+    waiting = int(np.flatnonzero(group_of >= 0)[0])
+    home = int(group_of[waiting])
+    group_of = group_of.copy()
+    group_of[waiting] = -1  # left without a group by an earlier week
+    active = np.zeros(len(table), bool)
+    active[np.flatnonzero(group_of == home)] = True
+    active[waiting] = True
+    result = repair(table, rules, group_of, group_hour, active)
+    assert result.group_of[waiting] >= 0 and result.waiting == 0
+    hour = int(result.group_hour[result.group_of[waiting]])
+    assert (int(table.bits[waiting, hour >> 6]) >> (hour & 63)) & 1
+    assert result.moved == 0  # nobody who had a group moved
