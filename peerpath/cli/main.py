@@ -18,7 +18,14 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["peerpath", *argv])
+    try:
+        execute_from_command_line(["peerpath", *argv])
+    except BrokenPipeError:
+        # The reader went away (`peerpath analytics outcomes --format csv | head`): stop quietly,
+        # as other command-line tools do, instead of printing a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
