@@ -22,11 +22,14 @@ def _home_url() -> str:
 def _done_url(enrolment_id: int, activity_id: int) -> str:
     """The signed one-click "done" link of an activity, when progress provides it."""
     try:
-        from peerpath.progress.links import done_url
+        from peerpath.progress.links import done_token
     except ImportError:
         return ""
+    from peerpath.messaging.services.render import _path
+
     try:
-        return done_url(enrolment_id=enrolment_id, activity_id=activity_id)
+        token = done_token(enrolment_id=enrolment_id, activity_id=activity_id)
+        return settings.SITE_URL + _path("done_link", token)
     except Exception:  # a link that cannot be made leaves the line without it
         return ""
 
@@ -78,13 +81,26 @@ def build_weekly_module_many(messages) -> list[dict]:
     """Contexts of many weekly mails in a constant number of queries."""
     from django.db.models import Prefetch
 
-    from peerpath.courses.models import Activity, Module
+    from peerpath.accounts.models import User
+    from peerpath.courses.models import Activity, Module, Run
     from peerpath.enrollment.models import Enrolment
-    from peerpath.grouping.models import GroupMembership
+    from peerpath.grouping.models import GroupMembership, StudyGroup
     from peerpath.meetings.models import Meeting
 
     enrolment_ids = {m.context["enrolment"] for m in messages}
-    enrolments = Enrolment.objects.select_related("run__course", "user").in_bulk(enrolment_ids)
+    enrolments = Enrolment.objects.in_bulk(enrolment_ids)
+    # Each run, course and person once, shared by the rows that name them.
+    runs = Run.objects.select_related("course").in_bulk({e.run_id for e in enrolments.values()})
+    people = {
+        m.recipient_id: m.recipient
+        for m in messages
+        if m.recipient_id and type(m).recipient.is_cached(m)
+    }
+    missing = {e.user_id for e in enrolments.values()} - people.keys()
+    people.update(User.objects.in_bulk(missing) if missing else {})
+    for enrolment in enrolments.values():
+        enrolment.run = runs[enrolment.run_id]
+        enrolment.user = people[enrolment.user_id]
     course_ids = {e.run.course_id for e in enrolments.values()}
     modules = {
         (m.course_id, m.position): m
@@ -92,12 +108,13 @@ def build_weekly_module_many(messages) -> list[dict]:
             Prefetch("activities", queryset=Activity.objects.order_by("position"))
         )
     }
-    groups = {
-        gm.enrolment_id: gm.group
-        for gm in GroupMembership.objects.filter(enrolment_id__in=enrolment_ids).select_related(
-            "group"
+    group_ids = dict(
+        GroupMembership.objects.filter(enrolment_id__in=enrolment_ids).values_list(
+            "enrolment_id", "group_id"
         )
-    }
+    )
+    by_id = StudyGroup.objects.in_bulk(set(group_ids.values()))
+    groups = {e: by_id[g] for e, g in group_ids.items()}
     weeks = {int(m.context["week"]) for m in messages}
     meetings = {
         (mt.group_id, mt.week): mt

@@ -7,9 +7,11 @@ they are not ASCII, CRLF line ends as SMTP wants. Messages with attachments take
 """
 
 import binascii
+import re
 import secrets
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 
 
 def _header(value: str) -> str:
@@ -18,7 +20,17 @@ def _header(value: str) -> str:
     return Header(value, "utf-8", maxlinelen=76).encode()
 
 
+_BARE = re.compile(r"[^\s<>()\[\],;:\"\\@]+@[^\s<>()\[\],;:\"\\@]+")
+
+
 def _address(value: str) -> str:
+    if _BARE.fullmatch(value):
+        return value  # a bare address, as parseaddr would give it back
+    return _named_address(value)
+
+
+@lru_cache(maxsize=64)
+def _named_address(value: str) -> str:
     name, address = parseaddr(value)
     if not name:
         return address

@@ -85,11 +85,9 @@ class RunData:
 
 def _by_pk(queryset, ids, field: str) -> dict:
     """{pk: field} for many ids, a few thousand per query (SQLite limits parameters)."""
-    ids = list(ids)
-    found = {}
-    for start in range(0, len(ids), 5000):
-        found.update(queryset.filter(pk__in=ids[start : start + 5000]).values_list("pk", field))
-    return found
+    from peerpath.messaging.services.outbox import values_in
+
+    return dict(values_in(queryset, "id", ids, ("pk", field)))
 
 
 def _facilitator(meeting):
@@ -357,14 +355,9 @@ def messages_plan_run(*, run, now: dt.datetime | None = None) -> dict:
 
 def _reconcile(data: RunData, policies: dict, wants: dict, result: dict) -> set[str]:
     """Re-time or cancel pending rows; returns the keys of wants that already have a row."""
-    existing = set()
-    keys = list(wants)
-    for start in range(0, len(keys), 5000):
-        existing.update(
-            OutboxMessage.objects.filter(key__in=keys[start : start + 5000]).values_list(
-                "key", flat=True
-            )
-        )
+    from peerpath.messaging.services.outbox import values_in
+
+    existing = {k for (k,) in values_in(OutboxMessage.objects.all(), "key", wants, ("key",))}
     pending = OutboxMessage.objects.filter(
         run=data.run,
         kind__in=list(policies),

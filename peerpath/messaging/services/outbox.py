@@ -39,12 +39,7 @@ def _enrolment_timezones(enrolment_ids) -> dict[int, str]:
     from peerpath.enrollment.models import Enrolment
 
     ids = [i for i in set(enrolment_ids) if i is not None]
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), 5000):
-        found.update(
-            Enrolment.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "timezone")
-        )
-    return found
+    return dict(values_in(Enrolment.objects.all(), "id", ids, ("pk", "timezone")))
 
 
 def block_reasons(messages: list, *, edited=None) -> dict[int, str]:
@@ -56,23 +51,12 @@ def block_reasons(messages: list, *, edited=None) -> dict[int, str]:
     if not messages:
         return {}
     emails = {m.to_email.strip().lower() for m in messages}
-    suppressed: dict[str, str] = {}
-    email_list = list(emails)
-    for start in range(0, len(email_list), 5000):
-        suppressed.update(
-            Suppression.objects.filter(email__in=email_list[start : start + 5000]).values_list(
-                "email", "reason"
-            )
-        )
+    suppressed = dict(values_in(Suppression.objects.all(), "email", emails, ("email", "reason")))
     optional = [m for m in messages if m.run_id and not registry.is_transactional(m.kind)]
-    unsubscribed: set[tuple[int, int | None, str]] = set()
-    user_ids = list({m.recipient_id for m in optional if m.recipient_id})
-    for start in range(0, len(user_ids), 5000):
-        unsubscribed.update(
-            Unsubscription.objects.filter(user_id__in=user_ids[start : start + 5000]).values_list(
-                "user_id", "run_id", "kind"
-            )
-        )
+    user_ids = {m.recipient_id for m in optional if m.recipient_id}
+    unsubscribed: set[tuple[int, int | None, str]] = set(
+        values_in(Unsubscription.objects.all(), "user", user_ids, ("user_id", "run_id", "kind"))
+    )
     if edited is None:
         edited = policies_for_runs({m.run_id for m in messages})
     reasons: dict[int, str] = {}
@@ -229,12 +213,15 @@ def _insert(objs: list[PreparedRow], *, now) -> None:
     if not objs:
         return
     ops = connection.ops
-    context_field = OutboxMessage._meta.get_field("context")
-    stamp = ops.adapt_datetimefield_value(now)
     table = ops.quote_name(OutboxMessage._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in INSERT_COLUMNS)
-    row_marks = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
     conflict = f" ON CONFLICT ({ops.quote_name('key')}) DO NOTHING"
+    if connection.vendor == "postgresql":
+        _insert_postgres(objs, stamp=now, table=table, columns=columns, conflict=conflict)
+        return
+    context_field = OutboxMessage._meta.get_field("context")
+    stamp = ops.adapt_datetimefield_value(now)
+    row_marks = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
     params = [
         (
             o.key,
@@ -260,9 +247,6 @@ def _insert(objs: list[PreparedRow], *, now) -> None:
         )
         for o in objs
     ]
-    if connection.vendor == "postgresql":
-        _insert_postgres(objs, stamp=now, table=table, columns=columns, conflict=conflict)
-        return
     per_statement = 800  # 16,000 parameters: under SQLite's limit
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(params), per_statement):
@@ -300,41 +284,69 @@ POSTGRES_TYPES = [
 
 
 def _insert_postgres(objs, *, stamp, table, columns, conflict) -> None:
-    """One INSERT ... SELECT FROM unnest(arrays) per 10,000 rows: twenty parameters whatever
-    the number of rows, so the statement costs nothing to prepare."""
+    """COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT (key)
+    DO NOTHING: COPY's rows are formatted by psycopg's C code, with no statement to parse and
+    no parameter arrays to build, and a row queued meanwhile by someone else is left alone."""
     import json
 
-    arrays = ", ".join(f"%s::{kind}[]" for kind in POSTGRES_TYPES)
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflict}"
+    staging = "peerpath_outbox_in"
+    definition = ", ".join(
+        f"{name} {kind}" for name, kind in zip(INSERT_COLUMNS, POSTGRES_TYPES, strict=True)
+    )
+    names = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(objs), 10000):
-            chunk = objs[start : start + 10000]
-            n = len(chunk)
-            cursor.execute(
-                sql,
-                [
-                    [o.key for o in chunk],
-                    [o.kind for o in chunk],
-                    [o.run_id for o in chunk],
-                    [o.recipient_id for o in chunk],
-                    [o.to_email for o in chunk],
-                    [json.dumps(o.context) for o in chunk],
-                    [o.due_at for o in chunk],
-                    [o.status for o in chunk],
-                    [0] * n,
-                    [""] * n,
-                    [o.last_error for o in chunk],
-                    [""] * n,
-                    [""] * n,
-                    [""] * n,
-                    [""] * n,
-                    [o.send_tz for o in chunk],
-                    [o.window_start for o in chunk],
-                    [o.window_end for o in chunk],
-                    [stamp] * n,
-                    [stamp] * n,
-                ],
-            )
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({definition}) ON COMMIT DROP")
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            dumps = json.dumps
+            for o in objs:
+                write(
+                    (
+                        o.key,
+                        o.kind,
+                        o.run_id,
+                        o.recipient_id,
+                        o.to_email,
+                        dumps(o.context),
+                        o.due_at,
+                        o.status,
+                        0,
+                        "",
+                        o.last_error,
+                        "",
+                        "",
+                        "",
+                        "",
+                        o.send_tz,
+                        o.window_start,
+                        o.window_end,
+                        stamp,
+                        stamp,
+                    )
+                )
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {names} FROM {staging}{conflict}")
+        cursor.execute(f"DROP TABLE {staging}")
+
+
+def values_in(queryset, field: str, values, columns: tuple[str, ...]) -> list[tuple]:
+    """`queryset.filter(field__in=values).values_list(*columns)` for many values: one query
+    with an array parameter on PostgreSQL (no statement of 100,000 placeholders to parse),
+    chunks of 5,000 elsewhere (SQLite limits parameters)."""
+    values = list(values)
+    if not values:
+        return []
+    if connection.vendor == "postgresql" and len(values) > 5000:
+        column = queryset.model._meta.get_field(field).column
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        where = f"{table}.{connection.ops.quote_name(column)} = ANY(%s)"
+        return list(queryset.order_by().extra(where=[where], params=[values]).values_list(*columns))
+    found: list[tuple] = []
+    for start in range(0, len(values), 5000):
+        chunk = values[start : start + 5000]
+        found.extend(queryset.order_by().filter(**{f"{field}__in": chunk}).values_list(*columns))
+    return found
 
 
 def outbox_enqueue_many(rows: list[dict]) -> int:
@@ -346,10 +358,7 @@ def outbox_enqueue_many(rows: list[dict]) -> int:
     """
     now = timezone.now()
     keys = [row["key"] for row in rows]
-    existing: set[str] = set()
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start : start + 5000]
-        existing.update(OutboxMessage.objects.filter(key__in=chunk).values_list("key", flat=True))
+    existing = {k for (k,) in values_in(OutboxMessage.objects.all(), "key", keys, ("key",))}
     fresh = [row for row in rows if row["key"] not in existing]
     if not fresh:
         return 0

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.template import Context, TemplateDoesNotExist, engines
+from django.template import Context, Template, TemplateDoesNotExist, engines
+from django.template.base import TextNode, Variable
+from django.template.defaulttags import IfNode
+from django.templatetags.i18n import TranslateNode
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -98,6 +101,47 @@ def _render(template, context: dict, *, autoescape: bool) -> str:
     return template.render(Context(context, autoescape=autoescape))
 
 
+def _constant_translation(node) -> bool:
+    """A `{% translate "literal" %}` whose output depends on the language alone."""
+    if not isinstance(node, TranslateNode) or node.asvar or node.message_context or node.noop:
+        return False
+    expression = node.filter_expression
+    return (
+        not expression.filters
+        and isinstance(expression.var, Variable)
+        and expression.var.literal is not None
+    )
+
+
+def _fold(nodelist, context: Context) -> None:
+    """Replace each constant `{% translate %}` by its text in the active language."""
+    for index, node in enumerate(nodelist):
+        if _constant_translation(node):
+            nodelist[index] = TextNode(node.render(context))
+            continue
+        if isinstance(node, IfNode):
+            for _condition, branch in node.conditions_nodelists:
+                _fold(branch, context)
+            continue
+        for name in node.child_nodelists:
+            child = getattr(node, name, None)
+            if child:
+                _fold(child, context)
+
+
+@lru_cache(maxsize=512)
+def _prepared(template, language: str, autoescape: bool):
+    """A copy of `template` compiled once per language and escaping, with its constant
+    translations already in that language: rendering it for a message then costs only the
+    parts that differ from one recipient to the next."""
+    copy = Template(
+        template.source, origin=template.origin, name=template.name, engine=template.engine
+    )
+    with translation.override(language):
+        _fold(copy.nodelist, Context(autoescape=autoescape))
+    return copy
+
+
 def message_render(
     *,
     message: OutboxMessage,
@@ -146,9 +190,13 @@ def message_render(
             html_t = _file_template(f"{base}.html")
             if subject_t is None or text_t is None:
                 raise TemplateDoesNotExist(f"{base}.subject.txt / {base}.txt")
+        subject_t = _prepared(subject_t, language, False)
+        text_t = _prepared(text_t, language, False)
         subject = _render(subject_t, context, autoescape=False)
         text = _render(text_t, context, autoescape=False).strip() + "\n"
-        html = _render(html_t, context, autoescape=True) if html_t is not None else ""
+        html = ""
+        if html_t is not None:
+            html = _render(_prepared(html_t, language, True), context, autoescape=True)
         if declinable:
             run = context.get("run") or message.run
             footer = _("You receive this as a participant in %(run)s.") % {"run": run}
