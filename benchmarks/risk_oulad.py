@@ -7,19 +7,26 @@ Loads the Open University Learning Analytics Dataset, trains the risk model of
 cut-off day (0, 28, 56, 112 after the presentation start) it takes the students still
 registered that day and builds their signals from what was known by then only: registration
 date, assessment submissions and scores dated on or before the cut-off, and the assessments
-due by then. The label is whether the student finally withdrew. There is no click data in this
-copy of OULAD (no studentVle.csv), so "activity" means handing in an assessment.
+due by then. The label is whether the student finally withdrew. Activity is handing in an
+assessment and, when the copy of OULAD holds the click stream (studentVle.csv), any day with
+clicks in the course's online materials; the copy on this machine has no click stream.
 
 Printed per day: test ROC AUC of the risk score (one model trained on all cut-off days of
 2013 together, as the daily task uses one model), of a model trained for that day only, and of
 the baseline measured in the same run: the days-of-inactivity rule alone. Target: AUC >= 0.75
 at day 56. The pooled model's weights are printed as a dict, ready to paste into
 `LEARNT_MODEL`.
+
+A second table measures, in the same run, what the data itself allows: gradient-boosted trees
+(scikit-learn, when installed) trained on every column of the copy — the signals above plus
+demographics (age band, deprivation band, disability, gender, region) and the module — which a
+transparent score must not use but which bound what any score could reach on this data.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import json
 import statistics
@@ -47,6 +54,8 @@ EDUCATION = {
     "HE Qualification": 3,
     "Post Graduate Qualification": 4,
 }
+AGE = {"0-35": 0, "35-55": 1, "55<=": 2}
+IMD = {f"{10 * i}-{10 * i + 10}%": i for i in range(10)} | {"10-20": 1}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "oulad"
 
 
@@ -74,6 +83,13 @@ def load(data: Path) -> dict:
             "other_enrolments": max(int(row["studied_credits"]) / 60 - 1, 0),
             "earlier_attempts": int(row["num_of_prev_attempts"]),
             "prior_knowledge": EDUCATION.get(row["highest_education"]),
+            "demographics": (
+                AGE.get(row["age_band"]),
+                IMD.get(row["imd_band"]),
+                row["disability"] == "Y",
+                row["gender"] == "M",
+                row["region"],
+            ),
         }
     for row in rows("studentRegistration.csv"):
         key = (row["code_module"], row["code_presentation"], int(row["id_student"]))
@@ -97,7 +113,35 @@ def load(data: Path) -> dict:
         submissions[key].append(
             (_int(row["date_submitted"]), int(row["id_assessment"]), _float(row["score"]))
         )
-    return {"students": students, "due": due_by_presentation, "submissions": submissions}
+    clicks = load_click_days(data)
+    return {
+        "students": students,
+        "due": due_by_presentation,
+        "submissions": submissions,
+        "clicks": clicks,
+    }
+
+
+def load_click_days(data: Path) -> dict[tuple[str, str, int], list[int]] | None:
+    """Per (module, presentation, student): the sorted days with clicks, from studentVle.csv;
+    None when the copy has no click stream."""
+    path = data / "studentVle.csv"
+    if not path.exists():
+        return None
+    days: dict[tuple[str, str, int], set[int]] = defaultdict(set)
+    with open(path, newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        module, presentation, student, date = (
+            header.index(name)
+            for name in ("code_module", "code_presentation", "id_student", "date")
+        )
+        for line, row in enumerate(reader, start=2):
+            try:
+                days[(row[module], row[presentation], int(row[student]))].add(int(row[date]))
+            except (ValueError, IndexError) as error:
+                raise SystemExit(f"{path}, line {line}: {error}") from None
+    return {key: sorted(value) for key, value in days.items()}
 
 
 ORDER = {"B": 0, "J": 1}  # B presentations start in February, J ones in October
@@ -126,8 +170,11 @@ def earlier_withdrawal_rates(data: dict) -> dict[tuple[str, str], float]:
     return rates
 
 
-def signals_on(data: dict, day: int, year: str) -> tuple[list[Signals], list[bool]]:
-    """Signals of the students of `year`'s presentations still registered on `day`."""
+def signals_on(
+    data: dict, day: int, year: str, keys: list | None = None
+) -> tuple[list[Signals], list[bool]]:
+    """Signals of the students of `year`'s presentations still registered on `day` (their
+    (module, presentation, student) keys appended to `keys` in the same order, if given)."""
     earlier = data.setdefault("earlier_rates", earlier_withdrawal_rates(data))
     by_presentation = defaultdict(list)
     for key, student in data["students"].items():
@@ -145,7 +192,15 @@ def signals_on(data: dict, day: int, year: str) -> tuple[list[Signals], list[boo
             (d, a, s) for d, a, s in data["submissions"].get(key, []) if d is not None and d <= day
         ]
         done = {a for _d, a, _s in handed_in}
-        last = max((d for d, _a, _s in handed_in), default=None)
+        active_days = [d for d, _a, _s in handed_in]
+        if data.get("clicks") is not None:
+            click_days = data["clicks"].get(key, [])
+            active_days.append(
+                click_days[bisect.bisect_right(click_days, day) - 1]
+                if click_days and click_days[0] <= day
+                else None
+            )
+        last = max((d for d in active_days if d is not None), default=None)
         start = max(registered or 0, 0)
         scores = [s for _d, _a, s in handed_in if s is not None]
         by_presentation[(module, presentation)].append(
@@ -164,13 +219,14 @@ def signals_on(data: dict, day: int, year: str) -> tuple[list[Signals], list[boo
                     "course_withdrawal_rate": earlier.get((module, presentation)),
                 },
                 student["withdrew"],
+                key,
             )
         )
     signals, labels = [], []
     for rows in by_presentation.values():
-        shares = [r["due_done_share"] for r, _ in rows if r["due_done_share"] is not None]
+        shares = [r["due_done_share"] for r, _, _ in rows if r["due_done_share"] is not None]
         median = statistics.median(shares) if shares else None
-        for row, withdrew in rows:
+        for row, withdrew, key in rows:
             relative = (
                 row["due_done_share"] - median
                 if median is not None and row["due_done_share"] is not None
@@ -178,7 +234,53 @@ def signals_on(data: dict, day: int, year: str) -> tuple[list[Signals], list[boo
             )
             signals.append(Signals(relative_progress=relative, **row))
             labels.append(withdrew)
+            if keys is not None:
+                keys.append(key)
     return signals, labels
+
+
+def reference_aucs(data: dict) -> dict[int, float] | None:
+    """Per day: test AUC of gradient-boosted trees on every column of the copy (the signals,
+    demographics and the module), trained on 2013 — what this data allows any score to reach.
+    None when scikit-learn is not installed."""
+    try:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+    except ImportError:
+        return None
+    import numpy as np
+
+    regions = sorted({s["demographics"][4] for s in data["students"].values()})
+    modules = sorted({key[0] for key in data["students"]})
+
+    def table(day, year):
+        keys: list = []
+        rows, labels = signals_on(data, day, year, keys)
+        x = []
+        for signals, key in zip(rows, keys, strict=True):
+            age, imd, disabled, male, region = data["students"][key]["demographics"]
+            x.append(
+                [np.nan if v is None else float(v) for v in signals.values()]
+                + [np.nan if age is None else age, np.nan if imd is None else imd]
+                + [float(disabled), float(male), float(regions.index(region))]
+                + [float(modules.index(key[0]))]
+            )
+        return np.array(x), np.array(labels)
+
+    aucs = {}
+    for day in DAYS:
+        x_train, y_train = table(day, "2013")
+        x_test, y_test = table(day, "2014")
+        known = np.isfinite(x_train).any(axis=0)  # OULAD has no meetings: drop empty columns
+        x_train, x_test = x_train[:, known], x_test[:, known]
+        width = x_train.shape[1]  # the last two columns are the region and the module
+        model = HistGradientBoostingClassifier(
+            max_iter=300,
+            learning_rate=0.05,
+            categorical_features=[width - 2, width - 1],
+            random_state=0,
+        ).fit(x_train, y_train)
+        aucs[day] = roc_auc(model.predict_proba(x_test)[:, 1].tolist(), y_test.tolist())
+    return aucs
 
 
 def main() -> None:
@@ -216,6 +318,21 @@ def main() -> None:
     print("per-day: a model trained on that day only;")
     print("shipped: DEFAULT_MODEL as the app uses it (learnt weights plus the hand-set ones);")
     print("baseline: the days-of-inactivity rule alone (days since the last hand-in)")
+    print(
+        "clicks: "
+        + (
+            "studentVle.csv used for activity"
+            if data["clicks"] is not None
+            else "none in this copy (no studentVle.csv): activity is hand-ins only"
+        )
+    )
+    reference = reference_aucs(data)
+    if reference is not None:
+        print("\nwhat this data allows: gradient-boosted trees on every column (signals,")
+        print("demographics, module), trained on 2013, tested on 2014, same students as above")
+        print(f"{'day':>4} {'reference AUC':>13} {'risk AUC':>9}")
+        for day in DAYS:
+            print(f"{day:>4} {reference[day]:>13.3f} {results[day]:>9.3f}")
     print("pooled model (LEARNT_MODEL in peerpath/progress/risk.py):")
     print(json.dumps(pooled.to_dict(), indent=1, sort_keys=True))
     sys.exit(0 if results[56] >= 0.75 else 1)
