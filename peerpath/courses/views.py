@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.access import access_run_manage, access_run_staff
-from peerpath.courses import hub
+from peerpath.courses import hub, hub_tools
 
 
 @login_required
@@ -38,7 +38,7 @@ def run_hub(request, slug: str):
         {
             "run": run,
             "figures": hub.run_headlines(run=run, now=timezone.now(), manage=manage),
-            "sections": hub.run_tools(run=run, user=request.user),
+            "sections": hub_tools.run_tools(run=run, user=request.user),
             "can_manage": manage,
         },
     )
