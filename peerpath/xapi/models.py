@@ -141,8 +141,14 @@ class StatementActivity(models.Model):
         return self.iri
 
 
+# StatementAgent rows naming a member of the actor or object Group carry this prefix before
+# the IFI: the agent filter (without related_agents) matches Groups by their members.
+MEMBER = "member:"
+
+
 class StatementAgent(models.Model):
-    """An agent a statement mentions other than actor and object (for related_agents)."""
+    """An agent a statement mentions other than actor and object (for related_agents), or,
+    prefixed with MEMBER, a member of its actor or object Group (for the agent filter)."""
 
     statement_uuid = models.UUIDField()
     ifi = models.CharField(max_length=2200)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from peerpath.xapi.errors import BadRequest
 from peerpath.xapi.models import (
+    MEMBER,
     ActivityDefinition,
     Attachment,
     Document,
@@ -80,6 +81,12 @@ def _matching(query: StatementQuery) -> Q | None:
         conditions.append(match)
     if query.agent:
         match = Q(actor_ifi=query.agent) | Q(object_ifi=query.agent)
+        member = MEMBER + query.agent
+        # Most agents are in no Group: one index probe keeps their query on the fast path.
+        if StatementAgent.objects.filter(ifi=member).exists():
+            match |= Q(
+                statement_id__in=StatementAgent.objects.filter(ifi=member).values("statement_uuid")
+            )
         if query.related_agents:
             match |= Q(
                 statement_id__in=StatementAgent.objects.filter(ifi=query.agent).values(

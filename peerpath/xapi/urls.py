@@ -13,4 +13,5 @@ urlpatterns = [
     re_path(r"^agents/profile/?$", views.agent_profile, name="agent_profile"),
     re_path(r"^agents/?$", views.agents, name="agents"),
     re_path(r"^about/?$", views.about, name="about"),
+    re_path(r"^(?P<path>.*)$", views.unknown_resource),
 ]

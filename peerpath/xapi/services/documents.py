@@ -132,13 +132,18 @@ def document_delete(
     *,
     scope: DocumentScope,
     document_id: str | None,
+    since: dt.datetime | None = None,
     if_match: str | None = None,
     if_none_match: str | None = None,
 ) -> int:
-    """Delete one document, or (State only) every document in the scope; return how many."""
+    """Delete one document, or (State only) every document in the scope, or those of them
+    updated after `since`; return how many."""
     with transaction.atomic():
         if document_id is None:
-            deleted, _ = Document.objects.filter(scope_hash=scope.scope_hash()).delete()
+            rows = Document.objects.filter(scope_hash=scope.scope_hash())
+            if since is not None:
+                rows = rows.filter(updated__gt=since)
+            deleted, _ = rows.delete()
             return deleted
         existing = (
             Document.objects.select_for_update()

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from peerpath.xapi.errors import BadRequest, Conflict
+from peerpath.xapi.errors import BadRequest, Conflict, Forbidden
 from peerpath.xapi.models import (
+    MEMBER,
     ActivityDefinition,
     Attachment,
     Statement,
@@ -24,6 +25,7 @@ from peerpath.xapi.services.rows import db_datetime, db_uuid, insert_rows
 from peerpath.xapi.services.targets import target_plan, target_rows_insert
 from peerpath.xapi.validation import Invalid, validate_statement
 from peerpath.xapi.validation.facts import StatementFacts, same_statement, statement_facts
+from peerpath.xapi.validation.formats import context_activities_as_arrays
 from peerpath.xapi.validation.signature import check_signature, signature_attachments
 
 
@@ -64,8 +66,9 @@ def _prepare(
 
 
 def _finish(incoming: Incoming, *, stored: str, authority: dict, version: str) -> dict:
-    """The statement as it will be returned: as received plus what the LRS sets."""
-    stmt = incoming.statement
+    """The statement as it will be returned: as received plus what the LRS sets, with every
+    contextActivities value an array (Data 2.4.6.2)."""
+    stmt = context_activities_as_arrays(incoming.statement)
     out = {"id": incoming.statement_id}
     out.update((key, value) for key, value in stmt.items() if key != "id")
     out.setdefault("timestamp", stored)
@@ -95,10 +98,23 @@ def _drop_known(prepared: list[Incoming]) -> list[Incoming]:
     return fresh
 
 
-def _check_voiding(prepared: list[Incoming], *, many: bool) -> None:
+def _check_voiding(prepared: list[Incoming], *, many: bool, client) -> None:
     targets = {item.facts.voids for item in prepared if item.facts.voids}
     if not targets:
         return
+    if client.run_id is not None:
+        # Credentials scoped to a run read only that run's statements; they may not void others.
+        foreign = (
+            Statement.objects.filter(statement_id__in=targets)
+            .exclude(client__run_id=client.run_id)
+            .values_list("statement_id", flat=True)
+            .first()
+        )
+        if foreign is not None:
+            raise Forbidden(
+                f"object.id: statement {foreign} belongs to another run; these credentials "
+                "may not void it"
+            )
     voiding_in_batch = {item.statement_id for item in prepared if item.facts.voids}
     stored_voiding = {
         str(value)
@@ -160,7 +176,8 @@ def statement_store(
 ) -> list[str]:
     """Validate and store statements; return their ids in the order given.
 
-    Raises Invalid (400), Conflict (409) or BadRequest; on any of them nothing is stored.
+    Raises Invalid (400), Conflict (409), Forbidden (403) or BadRequest; on any of them
+    nothing is stored.
     """
     prepared = _prepare(statements, version=version, statement_id=statement_id, many=many)
     ids = [item.statement_id for item in prepared]
@@ -180,14 +197,14 @@ def statement_store(
         # the database refuse; the attempt is then rolled back whole and the batch compared
         # with what is stored (resending a stored statement is allowed, changing it is not).
         with transaction.atomic():
-            _check_voiding(prepared, many=many)
+            _check_voiding(prepared, many=many, client=client)
             write(prepared)
     except IntegrityError:
         try:
             with transaction.atomic():
                 fresh = _drop_known(prepared)
                 if fresh:
-                    _check_voiding(fresh, many=many)
+                    _check_voiding(fresh, many=many, client=client)
                     write(fresh)
         except IntegrityError:
             raise Conflict(
@@ -249,6 +266,8 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
         )
         related_activities += [(statement_uuid, iri) for iri in facts.related_activities]
         related_agents += [(statement_uuid, ifi) for ifi in facts.related_agents]
+        if facts.member_agents:
+            related_agents += [(statement_uuid, MEMBER + ifi) for ifi in facts.member_agents]
         if facts.completes and user_id is not None and not voided:
             completing[item.statement_id] = facts
     insert_rows(Statement, STATEMENT_COLUMNS, rows)

@@ -29,6 +29,7 @@ def alternate(lrs, path, method, form, *, headers=True, version="1.0.3", query=N
     )
 
 
+@pytest.mark.xapi_req("COMM-1.3-a", "COMM-2.1.2-b")
 def test_get_through_post_returns_a_statement_result(lrs):
     lrs.post(make_statement())
     response = alternate(lrs, "/xapi/statements", "GET", {"limit": 1})
@@ -37,6 +38,7 @@ def test_get_through_post_returns_a_statement_result(lrs):
     assert response["X-Experience-API-Version"] == "1.0.3"
 
 
+@pytest.mark.xapi_req("COMM-1.3-a", "COMM-1.3-b", "COMM-1.3-c", "COMM-1.3-d")
 def test_put_with_headers_and_content_in_the_form_stores_the_statement(lrs):
     sid = new_id()
     form = {
@@ -51,6 +53,7 @@ def test_put_with_headers_and_content_in_the_form_stores_the_statement(lrs):
     assert Statement.objects.filter(statement_id=sid).exists()
 
 
+@pytest.mark.xapi_req("COMM-1.3-b")
 def test_credentials_in_the_form_are_checked_like_the_header(lrs):
     form = {"Authorization": "Basic bm86cGU=", "X-Experience-API-Version": "1.0.3"}
     response = alternate(lrs, "/xapi/statements", "GET", form, headers=False)
@@ -65,6 +68,7 @@ def test_credentials_in_the_form_are_checked_like_the_header(lrs):
         ({"method": "PATCH"}, "is not one of"),
     ],
 )
+@pytest.mark.xapi_req("COMM-1.3-a")
 def test_extra_parameters_or_unknown_methods_are_400(lrs, query, message):
     form = {"statementId": new_id(), "content": json.dumps(make_statement())}
     response = alternate(lrs, "/xapi/statements", None, form, query=query)
@@ -100,6 +104,7 @@ def test_put_without_content_is_400(lrs):
     assert "body" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("COMM-1.3-e")
 def test_xapi_2_refuses_the_alternate_syntax(lrs):
     for method in ("GET", "PUT", "POST"):
         response = alternate(lrs, "/xapi/statements", method, {}, version="2.0.0")
@@ -107,6 +112,7 @@ def test_xapi_2_refuses_the_alternate_syntax(lrs):
         assert "2.0 has no alternate request syntax" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("COMM-1.3-b")
 def test_document_resources_take_concurrency_headers_from_the_form(lrs):
     agent = json.dumps({"mbox": "mailto:ada@example.org"})
     where = {"activityId": "http://example.org/a", "agent": agent, "stateId": "s"}
@@ -132,8 +138,9 @@ def test_document_resources_take_concurrency_headers_from_the_form(lrs):
     assert Document.objects.count() == 0
 
 
-def test_an_oversized_form_is_413_before_it_is_read(lrs, monkeypatch):
-    monkeypatch.setattr("peerpath.xapi.views.base.MAX_BODY_BYTES", 100)
+@pytest.mark.xapi_req("COMM-3.2-f")
+def test_an_oversized_form_is_413_before_it_is_read(lrs, settings):
+    settings.PEERPATH_XAPI_MAX_BODY = 100
     form = {"statementId": new_id(), "content": json.dumps(make_statement())}
     response = alternate(lrs, "/xapi/statements", "PUT", form)
     assert response.status_code == 413

@@ -46,6 +46,7 @@ def post_mixed(lrs, statements, parts):
     )
 
 
+@pytest.mark.xapi_req("COMM-1.5.2-a", "COMM-1.5.2-g", "COMM-2.1.3-e")
 def test_attachment_is_stored_and_returned_in_multipart_when_asked(lrs):
     content = b"certificate \x00\xff bytes"
     stmt = make_statement(attachments=[attachment_for(content)])
@@ -58,6 +59,7 @@ def test_attachment_is_stored_and_returned_in_multipart_when_asked(lrs):
     assert b'"statementId"' not in got.content and sid.encode() in got.content
 
 
+@pytest.mark.xapi_req("COMM-1.5.2-f")
 def test_part_whose_content_does_not_match_its_hash_is_400(lrs):
     content = b"real"
     stmt = make_statement(attachments=[attachment_for(content)])
@@ -67,6 +69,7 @@ def test_part_whose_content_does_not_match_its_hash_is_400(lrs):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("COMM-1.5.2-b")
 def test_attachment_without_file_url_needs_its_part(lrs):
     stmt = make_statement(attachments=[attachment_for(b"missing")])
     response = lrs.post(stmt)
@@ -74,11 +77,13 @@ def test_attachment_without_file_url_needs_its_part(lrs):
     assert "attachments[0].sha2" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("COMM-1.5.1-b")
 def test_attachment_with_file_url_needs_no_part(lrs):
     attachment = attachment_for(b"remote") | {"fileUrl": "https://example.org/file.txt"}
     assert lrs.post(make_statement(attachments=[attachment])).status_code == 200
 
 
+@pytest.mark.xapi_req("COMM-1.5.2-c")
 def test_part_matching_no_attachment_is_400(lrs):
     response = post_mixed(lrs, make_statement(), [(b"x", hashlib.sha256(b"x").hexdigest())])
     assert response.status_code == 400
@@ -99,10 +104,12 @@ def signed_post(lrs, signed_payload, alg="RS256", sign=unsigned_jws):
     return post_mixed(lrs, stmt, [(token, attachment["sha2"])])
 
 
+@pytest.mark.xapi_req("DATA-2.6-a")
 def test_signed_statement_whose_jws_payload_matches_is_accepted(lrs):
     assert signed_post(lrs, lambda stmt: dict(stmt)).status_code == 200
 
 
+@pytest.mark.xapi_req("DATA-2.6-a", "DATA-2.6-b")
 def test_signed_statement_with_a_different_payload_or_algorithm_is_400(lrs):
     changed = signed_post(lrs, lambda stmt: dict(stmt, verb={"id": "http://e.org/other"}))
     assert changed.status_code == 400
@@ -111,6 +118,7 @@ def test_signed_statement_with_a_different_payload_or_algorithm_is_400(lrs):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("DATA-2.6-c")
 def test_signature_attachment_must_be_application_octet_stream(lrs):
     stmt = make_statement(id=new_id())
     token = unsigned_jws(dict(stmt))

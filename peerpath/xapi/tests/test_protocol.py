@@ -12,12 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.0.0", "1.0.3", "2.0.0"])
+@pytest.mark.xapi_req("COMM-3.3-c")
 def test_supported_versions_are_accepted(lrs, version):
     lrs.version = version
     assert lrs.post(make_statement()).status_code == 200
 
 
 @pytest.mark.parametrize("version", ["2.0", "1.1.0", "3.0.0", "latest"])
+@pytest.mark.xapi_req("COMM-3.3-d")
 def test_unsupported_versions_are_400(lrs, version):
     lrs.version = version
     response = lrs.post(make_statement())
@@ -25,23 +27,27 @@ def test_unsupported_versions_are_400(lrs, version):
     assert "X-Experience-API-Version" in response.json()["error"]["message"]
 
 
-def test_oversized_body_is_413_and_stores_nothing(lrs, monkeypatch):
-    monkeypatch.setattr("peerpath.xapi.views.base.MAX_BODY_BYTES", 100)
+@pytest.mark.xapi_req("COMM-3.2-f")
+def test_oversized_body_is_413_and_stores_nothing(lrs, settings):
+    settings.PEERPATH_XAPI_MAX_BODY = 100
     response = lrs.post([make_statement() for _ in range(5)])
     assert response.status_code == 413
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("COMM-3.2-a")
 def test_unsupported_method_is_405(lrs):
     assert lrs.request("delete", "/xapi/statements").status_code == 405
 
 
+@pytest.mark.xapi_req("COMM-2.8-c", "COMM-3.3-a")
 def test_about_answers_without_a_version_header(client):
     response = client.get("/xapi/about/")
     assert response.status_code == 200
     assert response["X-Experience-API-Version"] == "2.0.0"
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-d", "COMM-2.1.3-s")
 def test_get_of_statements_carries_consistency_and_modification_headers(lrs):
     lrs.post(make_statement())
     response = lrs.get()
@@ -68,6 +74,7 @@ def test_the_validation_core_imports_nothing_from_django():
 @pytest.mark.parametrize(
     "path", ["/xapi/statements", "/xapi/about", "/xapi/activities?activityId=http://e.org/a"]
 )
+@pytest.mark.xapi_req("COMM-1.1-a")
 def test_head_answers_as_get_would_without_a_body(lrs, path):
     # 1.0.3 Communication 1.1: as the GET, except that the message-body is omitted (the
     # server drops it; what is checked here is that the view answers HEAD like GET).

@@ -52,11 +52,13 @@ def history(lrs):
     }
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-p")
 def test_statements_come_newest_first_or_ascending(lrs, history):
     assert ids_of(lrs.get()) == [history["c"], history["b"], history["a"]]
     assert ids_of(lrs.get({"ascending": "true"})) == [history["a"], history["b"], history["c"]]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-g", "COMM-2.1.3-h", "COMM-2.1.3-i", "COMM-2.1.3-j")
 def test_filter_by_agent_verb_activity_and_registration(lrs, history):
     assert ids_of(lrs.get({"agent": {"mbox": ADA}})) == [history["c"], history["a"]]
     assert ids_of(lrs.get({"verb": DID})) == [history["b"]]
@@ -64,6 +66,7 @@ def test_filter_by_agent_verb_activity_and_registration(lrs, history):
     assert ids_of(lrs.get({"registration": history["registration"]})) == [history["b"]]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-k", "COMM-2.1.3-l")
 def test_related_activities_and_agents_widen_the_filter(lrs, history):
     assert ids_of(lrs.get({"activity": READ})) == [history["a"]]
     assert ids_of(lrs.get({"activity": READ, "related_activities": "true"})) == [
@@ -76,12 +79,14 @@ def test_related_activities_and_agents_widen_the_filter(lrs, history):
     ]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-m")
 def test_since_is_exclusive_and_until_inclusive(lrs, history):
     middle = (history["base"] + dt.timedelta(minutes=1)).isoformat()
     assert ids_of(lrs.get({"since": middle})) == [history["c"]]
     assert ids_of(lrs.get({"until": middle})) == [history["b"], history["a"]]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-n", "DATA-2.5-b", "DATA-2.5-c")
 def test_limit_pages_with_a_more_link_until_the_end(lrs, history):
     first = lrs.get({"limit": 2})
     assert ids_of(first) == [history["c"], history["b"]]
@@ -103,6 +108,7 @@ def test_more_link_of_one_client_does_not_work_for_another(lrs, history, client)
     assert Lrs(client, other.key, secret).request("get", more).status_code == 400
 
 
+@pytest.mark.xapi_req("COMM-3.2-a")
 def test_bad_filter_values_are_400_naming_the_parameter(lrs, history):
     for params, name in [
         ({"agent": "not json"}, "agent"),
@@ -119,6 +125,7 @@ def test_bad_filter_values_are_400_naming_the_parameter(lrs, history):
         assert name in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-o")
 def test_ids_format_strips_names_and_definitions(lrs):
     sid = new_id()
     lrs.put(make_statement(object={"id": READ, "definition": {"name": {"en": "Read"}}}), sid)
@@ -127,6 +134,7 @@ def test_ids_format_strips_names_and_definitions(lrs):
     assert got["object"] == {"id": READ}
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-r")
 def test_canonical_format_returns_the_preferred_language(lrs):
     sid = new_id()
     lrs.put(
@@ -144,6 +152,7 @@ def test_canonical_format_returns_the_preferred_language(lrs):
     assert got["object"]["definition"]["name"] == {"nb": "Les"}
 
 
+@pytest.mark.xapi_req("COMM-4.0-b")
 def test_run_scoped_client_sees_only_statements_of_its_run(lrs, history, client):
     from tests.factories import RunFactory
 

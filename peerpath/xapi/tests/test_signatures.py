@@ -86,12 +86,14 @@ def post_signed(lrs, *, key, x5c=None, alg="RS256", tamper=None, payload_change=
 
 
 @pytest.mark.parametrize("alg", ["RS256", "RS384", "RS512"])
+@pytest.mark.xapi_req("DATA-2.6-d")
 def test_statement_signed_with_the_key_of_its_x5c_certificate_is_stored(lrs, pki, alg):
     response = post_signed(lrs, key=pki["leaf_key"], x5c=[der64(pki["self_signed"])], alg=alg)
     assert response.status_code == 200, response.content
     assert Statement.objects.count() == 1
 
 
+@pytest.mark.xapi_req("DATA-2.6-d")
 def test_signature_made_with_another_key_than_the_certificate_is_400(lrs, pki):
     response = post_signed(lrs, key=pki["other_key"], x5c=[der64(pki["self_signed"])])
     assert response.status_code == 400
@@ -99,6 +101,7 @@ def test_signature_made_with_another_key_than_the_certificate_is_400(lrs, pki):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("DATA-2.6-d")
 def test_a_tampered_signature_is_400(lrs, pki):
     def flip_last_signature_byte(token: bytes) -> bytes:
         head, payload, signature = token.split(b".")
@@ -113,6 +116,7 @@ def test_a_tampered_signature_is_400(lrs, pki):
     assert "does not verify" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("DATA-2.6-d")
 def test_certificate_chain_must_link_each_certificate_to_its_issuer(lrs, pki):
     good = post_signed(lrs, key=pki["leaf_key"], x5c=[der64(pki["leaf"]), der64(pki["ca"])])
     assert good.status_code == 200, good.content
@@ -127,6 +131,7 @@ def test_x5c_that_is_not_a_certificate_is_400(lrs, pki):
     assert "x5c[0]" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("DATA-2.6-b")
 def test_an_ec_certificate_cannot_carry_an_rs256_signature(lrs, pki):
     ec_key = ec.generate_private_key(ec.SECP256R1())
     response = post_signed(lrs, key=pki["leaf_key"], x5c=[der64(certificate(ec_key, "ec"))])
@@ -134,6 +139,7 @@ def test_an_ec_certificate_cannot_carry_an_rs256_signature(lrs, pki):
     assert "no RSA key" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("DATA-2.6-a")
 def test_a_verified_signature_over_another_statement_is_still_400(lrs, pki):
     response = post_signed(
         lrs,

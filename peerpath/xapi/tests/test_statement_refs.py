@@ -42,6 +42,7 @@ def ids_of(response):
 # referring to the first Statement" — whatever order they arrived in.
 
 
+@pytest.mark.xapi_req("DATA-2.3.2-b")
 def test_statement_arriving_after_its_voiding_statement_is_stored_voided(lrs):
     target = new_id()
     assert lrs.post(make_statement(verb=VOIDED, object=ref(target))).status_code == 200
@@ -58,6 +59,7 @@ def test_voiding_statement_first_in_the_same_batch_voids_the_later_one(lrs):
     assert Statement.objects.get(statement_id=target).voided is True
 
 
+@pytest.mark.xapi_req("DATA-2.3.2-c")
 def test_a_voiding_statement_arriving_after_a_voiding_statement_that_targets_it_stays_valid(lrs):
     late = new_id()
     assert lrs.post(make_statement(verb=VOIDED, object=ref(late))).status_code == 200
@@ -66,6 +68,7 @@ def test_a_voiding_statement_arriving_after_a_voiding_statement_that_targets_it_
     assert lrs.get({"statementId": late}).status_code == 200
 
 
+@pytest.mark.xapi_req("DATA-2.3.1-a")
 def test_resending_a_voided_statement_does_not_unvoid_it(lrs):
     target = new_id()
     lrs.post(make_statement(verb=VOIDED, object=ref(target)))
@@ -89,6 +92,7 @@ def story(lrs):
     return {"passed": passed, "confirmed": confirmed, "noted": noted, "other": other}
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-q")
 def test_statements_targeting_a_matching_statement_match_each_filter(lrs, story):
     chain = [story["noted"], story["confirmed"], story["passed"]]
     assert ids_of(lrs.get({"agent": {"mbox": BEN}})) == chain
@@ -96,6 +100,7 @@ def test_statements_targeting_a_matching_statement_match_each_filter(lrs, story)
     assert ids_of(lrs.get({"verb": PASSED})) == chain
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-q")
 def test_the_filters_are_matched_together_on_one_statement_of_the_chain(lrs, story):
     # Andrew's own statements, plus Clara's note, which targets one of them.
     assert ids_of(lrs.get({"agent": {"mbox": ANDREW}})) == [
@@ -107,6 +112,7 @@ def test_the_filters_are_matched_together_on_one_statement_of_the_chain(lrs, sto
     assert ids_of(lrs.get({"agent": {"mbox": BEN}, "verb": CONFIRMED})) == []
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-q")
 def test_time_filters_and_paging_apply_to_the_targeting_statement(lrs, story):
     since = (BASE + dt.timedelta(minutes=1, seconds=30)).isoformat()
     assert ids_of(lrs.get({"activity": TRAINING, "since": since})) == [story["noted"]]
@@ -125,6 +131,7 @@ def test_time_filters_and_paging_apply_to_the_targeting_statement(lrs, story):
     assert pages == [story["noted"], story["confirmed"], story["passed"]]
 
 
+@pytest.mark.xapi_req("COMM-2.1.4-b")
 def test_statements_targeting_a_voided_statement_are_still_returned(lrs):
     target = put_at(lrs, 0, new_id(), actor=BEN, verb=PASSED, activity=TRAINING)
     voiding = put_at(lrs, 1, new_id(), actor=ANDREW, verb=VOIDED, object=ref(target))
@@ -132,6 +139,7 @@ def test_statements_targeting_a_voided_statement_are_still_returned(lrs):
     assert ids_of(lrs.get({"agent": {"mbox": BEN}})) == [voiding]
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-q")
 def test_chain_is_completed_when_a_missing_target_arrives_later(lrs):
     late, root = new_id(), new_id()
     first = put_at(lrs, 0, new_id(), actor=CLARA, verb=CONFIRMED, object=ref(late))
@@ -142,6 +150,7 @@ def test_chain_is_completed_when_a_missing_target_arrives_later(lrs):
     assert StatementTarget.objects.filter(depth=2).count() == 1
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-q")
 def test_a_statement_ref_in_context_does_not_make_a_statement_match(lrs):
     passed = put_at(lrs, 0, new_id(), actor=BEN, verb=PASSED, activity=TRAINING)
     put_at(

@@ -12,6 +12,9 @@ pytestmark = pytest.mark.django_db
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
+@pytest.mark.xapi_req(
+    "COMM-2.1.1-a", "DATA-2.2-e", "DATA-2.4.7-b", "DATA-2.4.9-a", "DATA-2.4.10-b", "COMM-1.4-a"
+)
 def test_put_stores_the_statement_and_get_returns_it_exactly_with_lrs_properties(lrs, xapi_client):
     sid = new_id()
     stmt = make_statement(result={"score": {"raw": 1.0, "max": 2}}, context={"platform": "É"})
@@ -30,6 +33,7 @@ def test_put_stores_the_statement_and_get_returns_it_exactly_with_lrs_properties
     assert got["X-Experience-API-Consistent-Through"]
 
 
+@pytest.mark.xapi_req("COMM-2.1.1-c", "DATA-2.3.1-a")
 def test_re_put_of_the_same_statement_is_204_and_stores_nothing_new(lrs):
     sid, stmt = new_id(), make_statement()
     assert lrs.put(stmt, sid).status_code == 204
@@ -37,6 +41,7 @@ def test_re_put_of_the_same_statement_is_204_and_stores_nothing_new(lrs):
     assert Statement.objects.count() == 1
 
 
+@pytest.mark.xapi_req("COMM-2.1.1-c", "DATA-2.3.1-a")
 def test_put_with_the_same_id_and_other_content_is_a_409_conflict(lrs):
     sid = new_id()
     lrs.put(make_statement(), sid)
@@ -45,6 +50,7 @@ def test_put_with_the_same_id_and_other_content_is_a_409_conflict(lrs):
     assert sid in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("COMM-2.1.1-b", "COMM-2.1.1-d")
 def test_put_requires_statement_id_matching_the_body(lrs):
     assert lrs.request("put", "/xapi/statements", make_statement()).status_code == 400
     response = lrs.put(make_statement(id=new_id()), new_id())
@@ -52,6 +58,7 @@ def test_put_requires_statement_id_matching_the_body(lrs):
     assert "statementId" in response.json()["error"]["message"]
 
 
+@pytest.mark.xapi_req("DATA-2.4.1-a", "COMM-2.1.2-a")
 def test_post_single_returns_its_generated_id(lrs):
     response = lrs.post(make_statement())
     assert response.status_code == 200
@@ -59,6 +66,7 @@ def test_post_single_returns_its_generated_id(lrs):
     assert Statement.objects.get().statement_id.hex == sid.replace("-", "")
 
 
+@pytest.mark.xapi_req("COMM-2.1.2-a", "COMM-1.5.1-a")
 def test_post_batch_returns_ids_in_order(lrs):
     ids = [new_id() for _ in range(3)]
     response = lrs.post([make_statement(id=i) for i in ids])
@@ -66,6 +74,7 @@ def test_post_batch_returns_ids_in_order(lrs):
     assert response.json() == ids
 
 
+@pytest.mark.xapi_req("DATA-2.2-d", "COMM-3.2-d")
 def test_bad_statement_in_a_batch_is_400_naming_it_and_stores_nothing(lrs):
     batch = [make_statement(), make_statement(actor="ada@example.org")]
     response = lrs.post(batch)
@@ -85,6 +94,7 @@ def test_bad_statement_in_a_batch_is_400_naming_it_and_stores_nothing(lrs):
         ("<xml/>", "text/xml", "Content-Type"),
     ],
 )
+@pytest.mark.xapi_req("COMM-3.2-a", "DATA-2.2-c")
 def test_malformed_bodies_are_400_with_a_message_and_store_nothing(
     lrs, body, content_type, expected
 ):
@@ -101,6 +111,7 @@ def test_duplicate_ids_within_a_batch_are_rejected(lrs):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("COMM-3.3-d", "COMM-3.3-a")
 def test_missing_or_unknown_version_header_is_400_and_echoes_a_version(lrs):
     response = lrs.post(make_statement(), version=False)
     assert response.status_code == 400
@@ -111,6 +122,7 @@ def test_missing_or_unknown_version_header_is_400_and_echoes_a_version(lrs):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("COMM-3.3-b", "DATA-2.4.10-b")
 def test_1_0_3_clients_are_answered_in_1_0_3_and_statements_get_version_1_0_0(lrs):
     lrs.version = "1.0.3"
     sid = new_id()
@@ -119,6 +131,7 @@ def test_1_0_3_clients_are_answered_in_1_0_3_and_statements_get_version_1_0_0(lr
     assert lrs.get({"statementId": sid}).json()["version"] == "1.0.0"
 
 
+@pytest.mark.xapi_req("COMM-4.0-a")
 def test_requests_without_or_with_wrong_credentials_are_401(lrs, xapi_client):
     assert lrs.post(make_statement(), auth=False).status_code == 401
     wrong = "Basic " + base64.b64encode(f"{xapi_client.key}:nope".encode()).decode()
@@ -130,6 +143,7 @@ def test_requests_without_or_with_wrong_credentials_are_401(lrs, xapi_client):
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.xapi_req("COMM-4.0-a", "COMM-4.0-b")
 def test_a_deactivated_client_is_refused_at_once_here_and_within_seconds_elsewhere(
     lrs, xapi_client, monkeypatch
 ):
@@ -148,6 +162,7 @@ def test_a_deactivated_client_is_refused_at_once_here_and_within_seconds_elsewhe
     assert lrs.get().status_code == 401
 
 
+@pytest.mark.xapi_req("COMM-2.8-a")
 def test_about_needs_no_credentials_and_lists_versions(client):
     response = client.get("/xapi/about")
     assert response.status_code == 200
@@ -155,6 +170,7 @@ def test_about_needs_no_credentials_and_lists_versions(client):
     assert "1.0.3" in response.json()["version"]
 
 
+@pytest.mark.xapi_req("DATA-2.3.2-b", "COMM-2.1.4-a", "COMM-2.1.4-b")
 def test_voiding_hides_the_statement_and_voidedstatementid_returns_it(lrs):
     target = new_id()
     lrs.put(make_statement(), target)
@@ -168,6 +184,7 @@ def test_voiding_hides_the_statement_and_voidedstatementid_returns_it(lrs):
     assert listed == [VOIDED]
 
 
+@pytest.mark.xapi_req("DATA-2.3.2-c")
 def test_a_voiding_statement_cannot_be_voided(lrs):
     target, voiding = new_id(), new_id()
     lrs.put(make_statement(), target)
@@ -181,6 +198,7 @@ def test_a_voiding_statement_cannot_be_voided(lrs):
     assert lrs.get({"statementId": voiding}).status_code == 200
 
 
+@pytest.mark.xapi_req("COMM-2.1.3-b", "COMM-3.2-b", "COMM-3.2-a")
 def test_get_by_id_refuses_other_filters_and_unknown_parameters(lrs):
     sid = new_id()
     lrs.put(make_statement(), sid)
@@ -190,6 +208,7 @@ def test_get_by_id_refuses_other_filters_and_unknown_parameters(lrs):
     assert lrs.get({"statementId": new_id()}).status_code == 404
 
 
+@pytest.mark.xapi_req("DATA-4.4-a")
 def test_statement_ids_are_stored_and_returned_as_sent_in_lowercase(lrs):
     sid = new_id().upper()
     lrs.put(make_statement(id=sid), sid)

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+from peerpath.xapi.validation.formats import context_activities_as_arrays
 from peerpath.xapi.validation.statement import COMPLETION_VERBS, VOIDED_VERB
 from peerpath.xapi.validation.values import agent_ifi, parse_timestamp
 
@@ -26,6 +27,8 @@ class StatementFacts:
     statement_ref: str | None = None
     # The actor's account as (homePage without trailing slash, name), if it has one.
     account: tuple[str, str] | None = None
+    # Members of an actor or object that is a Group: the agent filter matches them too.
+    member_agents: set[str] = field(default_factory=set)
 
 
 def _activities(context: dict) -> list[dict]:
@@ -98,6 +101,9 @@ def statement_facts(stmt: dict) -> StatementFacts:
         ),
     )
     _collect_related(stmt, facts.related_activities, facts.related_agents)
+    for agent in (stmt["actor"], obj if kind == "Group" else None):
+        if agent:
+            facts.member_agents.update(filter(None, map(agent_ifi, agent.get("member", []))))
     # Actor and object are found through their own indexed columns.
     facts.related_activities.discard(facts.activity_iri)
     facts.related_agents.discard(facts.actor_ifi)
@@ -110,6 +116,7 @@ LRS_SET = ("stored", "authority", "version", "id")
 
 def comparable(stmt: dict, *, with_timestamp: bool) -> str:
     """A canonical text for deciding whether two statements with one id are the same."""
+    stmt = context_activities_as_arrays(stmt)
     body = {key: value for key, value in stmt.items() if key not in LRS_SET}
     if "timestamp" in body:
         if with_timestamp:

@@ -50,6 +50,23 @@ def ids_format(stmt: dict) -> dict:
     return out
 
 
+def context_activities_as_arrays(stmt: dict) -> dict:
+    """The statement with every contextActivities value an array, as the LRS must return it
+    (a SubStatement's too); the very same object when nothing needs changing."""
+    out = stmt
+    context = stmt.get("context")
+    activities = context.get("contextActivities") if context else None
+    if activities and not all(isinstance(value, list) for value in activities.values()):
+        arrays = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
+        out = dict(stmt, context=dict(context, contextActivities=arrays))
+    obj = stmt.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        sub = context_activities_as_arrays(obj)
+        if sub is not obj:
+            out = dict(out, object=sub)
+    return out
+
+
 def pick_language(language_map: dict, preferred: list[str]) -> dict:
     if not language_map:
         return language_map

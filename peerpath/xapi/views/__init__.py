@@ -7,6 +7,7 @@ from peerpath.xapi.views.documents import (
     agent_profile,
     agents,
     state,
+    unknown_resource,
 )
 from peerpath.xapi.views.statements import statements
 
@@ -18,4 +19,5 @@ __all__ = [
     "agents",
     "state",
     "statements",
+    "unknown_resource",
 ]

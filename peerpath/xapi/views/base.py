@@ -17,8 +17,20 @@ from peerpath.xapi.services import format_instant
 from peerpath.xapi.validation import Invalid
 
 SUPPORTED_VERSION = re.compile(r"^(1\.0(\.\d+)?|2\.0\.0)$")
-# The largest request body accepted; Django's own limit is raised to it for these views.
-MAX_BODY_BYTES = getattr(settings, "PEERPATH_XAPI_MAX_BODY", 20 * 1024 * 1024)
+# The largest request body accepted unless settings.PEERPATH_XAPI_MAX_BODY says otherwise
+# (the spec wants the limit configurable); Django's own limit does not apply to these views.
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
+
+def max_body_bytes() -> int:
+    return getattr(settings, "PEERPATH_XAPI_MAX_BODY", MAX_BODY_BYTES)
+
+
+def _refuse_oversized(request) -> None:
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    limit = max_body_bytes()
+    if length > limit:
+        raise TooLarge(f"body: {length} bytes is more than the {limit} this LRS accepts")
 
 
 def error_response(status: int, message: str) -> JsonResponse:
@@ -29,8 +41,18 @@ def response_version(version: str | None) -> str:
     return "1.0.3" if version and version.startswith("1.") else "2.0.0"
 
 
-def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: bool = True):
-    """Wrap a view: check methods, version and credentials; turn refusals into spec statuses."""
+def xapi_endpoint(
+    *,
+    methods: set[str],
+    auth: bool = True,
+    version_required: bool = True,
+    consistent_through_header: bool = False,
+):
+    """Wrap a view: check methods, version and credentials; turn refusals into spec statuses.
+
+    With consistent_through_header, every response (refusals too) carries
+    X-Experience-API-Consistent-Through, as the Statements resource must.
+    """
 
     def decorate(view):
         @csrf_exempt
@@ -45,6 +67,8 @@ def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: boo
                 if request.method == "OPTIONS":
                     response = HttpResponse(status=204)
                     response["Allow"] = ", ".join(sorted(methods))
+                    if consistent_through_header:
+                        consistent_through(response)
                     return _headers(response, version)
                 if version_required:
                     if not version:
@@ -56,11 +80,7 @@ def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: boo
                         )
                 request.xapi_version = (version or "2.0.0").strip()
                 request.xapi_client = client_authenticate(request) if auth else None
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-                if length > MAX_BODY_BYTES:
-                    raise TooLarge(
-                        f"body: {length} bytes is more than the {MAX_BODY_BYTES} this LRS accepts"
-                    )
+                _refuse_oversized(request)
                 response = view(request, *args, **kwargs)
             except Invalid as error:
                 response = error_response(400, str(error))
@@ -70,6 +90,11 @@ def xapi_endpoint(*, methods: set[str], auth: bool = True, version_required: boo
                     response["WWW-Authenticate"] = 'Basic realm="PeerPath xAPI"'
             except ApplicationError as error:
                 response = error_response(400, str(error))
+            if consistent_through_header:
+                consistent_through(response)
+            if request.method == "HEAD":
+                # Servers drop it too; the view answers HEAD with GET's headers and no body.
+                response.content = b""
             return _headers(response, version)
 
         return wrapper
@@ -110,9 +135,7 @@ def alternate_request(request, version: str | None) -> str | None:
         raise BadRequest(
             f"method: {method[:10]!r} is not one of {', '.join(sorted(ALTERNATE_METHODS))}"
         )
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > MAX_BODY_BYTES:
-        raise TooLarge(f"body: {length} bytes is more than the {MAX_BODY_BYTES} this LRS accepts")
+    _refuse_oversized(request)
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise BadRequest(
@@ -179,7 +202,8 @@ def parse_json_body(request, what: str = "body"):
     if not raw:
         raise BadRequest(f"{what}: empty; send JSON")
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        # Decoded here rather than by json.loads, which would also take UTF-16 or UTF-32.
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise BadRequest(f"{what}: not UTF-8 text") from None
     except ValueError as error:

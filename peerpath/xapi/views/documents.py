@@ -8,7 +8,6 @@ from peerpath.xapi import selectors
 from peerpath.xapi.errors import BadRequest, NotFound
 from peerpath.xapi.services import document_delete, document_write
 from peerpath.xapi.services.documents import DocumentScope
-from peerpath.xapi.validation import validate_agent
 from peerpath.xapi.views import params as p
 from peerpath.xapi.views.base import last_modified, read_body, xapi_endpoint
 
@@ -42,9 +41,12 @@ def _document_response(
     if request.method == "DELETE":
         if document_id is None and not delete_many:
             raise BadRequest(f"{id_name}: the parameter is required for DELETE")
+        if document_id is not None and "since" in params:
+            raise BadRequest(f"since: not allowed together with {id_name}")
         document_delete(
             scope=scope,
             document_id=document_id,
+            since=p.timestamp_param(params, "since"),
             if_match=request.headers.get("If-Match"),
             if_none_match=request.headers.get("If-None-Match"),
         )
@@ -87,7 +89,10 @@ def activity_profile(request):
 @xapi_endpoint(methods=DOCUMENT_METHODS)
 def agent_profile(request):
     p.check_known(request.GET, {"agent", "profileId", "since"})
-    scope = DocumentScope(kind="agent_profile", agent_ifi=p.agent_param(request.GET))
+    # "The agent parameter is an Agent Object and not a Group" (Communication 2.6).
+    scope = DocumentScope(
+        kind="agent_profile", agent_ifi=p.agent_param(request.GET, allow_group=False)
+    )
     return _document_response(request, scope, "profileId")
 
 
@@ -105,9 +110,8 @@ def activities(request):
 @xapi_endpoint(methods={"GET", "HEAD"})
 def agents(request):
     p.check_known(request.GET, {"agent"})
-    p.agent_param(request.GET)
+    p.agent_param(request.GET, allow_group=False)
     agent = json.loads(request.GET["agent"])
-    validate_agent(agent, "agent", allow_group=False)
     person = {"objectType": "Person"}
     if "name" in agent:
         person["name"] = [agent["name"]]
@@ -125,3 +129,9 @@ def about(request):
             "extensions": {"https://peerpath.org/xapi/lrs": {"name": "PeerPath LRS"}},
         }
     )
+
+
+@xapi_endpoint(methods={"GET", "HEAD", "PUT", "POST", "DELETE"}, auth=False, version_required=False)
+def unknown_resource(request, path):
+    # A 404 of the LRS still names the xAPI version, as every response must (Communication 3.3).
+    raise NotFound(f"{request.path[:100]}: no such xAPI resource")

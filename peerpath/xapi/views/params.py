@@ -41,8 +41,10 @@ def boolean(params, name: str) -> bool:
     return value == "true"
 
 
-def agent_param(params, name: str = "agent", *, required: bool = True) -> str | None:
-    """The normalized IFI of the agent given as JSON in a query parameter."""
+def agent_param(
+    params, name: str = "agent", *, required: bool = True, allow_group: bool = True
+) -> str | None:
+    """The normalized IFI of the agent (or, if allowed, identified Group) given as JSON."""
     raw = params.get(name)
     if raw is None:
         if required:
@@ -52,7 +54,7 @@ def agent_param(params, name: str = "agent", *, required: bool = True) -> str | 
         agent = json.loads(raw)
     except ValueError:
         raise BadRequest(f"{name}: must be an Agent as JSON") from None
-    validate_agent(agent, name)
+    validate_agent(agent, name, allow_group=allow_group)
     ifi = agent_ifi(agent)
     if ifi is None:
         raise Invalid(name, "must be an Agent or an identified Group")

@@ -11,7 +11,6 @@ from peerpath.xapi.services import statement_store
 from peerpath.xapi.validation.formats import canonical_format, ids_format, parse_accept_language
 from peerpath.xapi.views import params as p
 from peerpath.xapi.views.base import (
-    consistent_through,
     json_text_response,
     last_modified,
     parse_json_body,
@@ -21,7 +20,7 @@ from peerpath.xapi.views.base import (
 from peerpath.xapi.views.multipart import build_mixed, parse_mixed
 
 
-@xapi_endpoint(methods={"GET", "HEAD", "PUT", "POST"})
+@xapi_endpoint(methods={"GET", "HEAD", "PUT", "POST"}, consistent_through_header=True)
 def statements(request):
     if request.method == "PUT":
         return _put(request)
@@ -36,7 +35,9 @@ def _body(request):
     if content_type.lower().startswith("multipart/mixed"):
         raw, attachments = parse_mixed(read_body(request), content_type)
         try:
-            return json.loads(raw), attachments
+            return json.loads(raw.decode("utf-8")), attachments
+        except UnicodeDecodeError:
+            raise BadRequest("body: the statements part is not UTF-8 text") from None
         except ValueError as error:
             raise BadRequest(f"body: malformed JSON in the statements part ({error})") from None
     if content_type and not content_type.lower().startswith("application/json"):
@@ -128,7 +129,7 @@ def _get(request):
         response = _with_attachments(text, page.payloads)
     else:
         response = json_text_response(text)
-    return last_modified(consistent_through(response), page.last_stored)
+    return last_modified(response, page.last_stored)
 
 
 def _get_one(request):
@@ -151,4 +152,4 @@ def _get_one(request):
         response = _with_attachments(text, [row.payload])
     else:
         response = json_text_response(text)
-    return last_modified(consistent_through(response), row.stored)
+    return last_modified(response, row.stored)
