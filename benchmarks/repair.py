@@ -4,11 +4,22 @@
 
 Attrition: about a third never show up, then a weekly dropout hazard that leaves about 10%
 active by week 8. Active learners left waiting by an earlier week are offered a group
-again. The last two columns are lower bounds on
-the moves and meeting-time changes any repair of that week's state needs (`lower_bounds`);
-learners left waiting count as a time change. Each week prints thin groups (1..3 active),
-mean active group size, and the disruption of that week's change: active learners moved,
-meeting time changed, previous co-member pairs kept, groups touched.
+again. Strategies: `none`; `repair` (what `services.repairing` proposes), where a group's
+seats hold its active and its quiet members together (at most `max_size`), so a group full of
+quiet members takes nobody in; `release`, the same repair where a quiet member gives up their
+seat when an active learner needs it (the `released` column counts them); `regroup`, everyone
+active grouped afresh.
+
+Each week prints thin groups (1..3 active), mean active group size, and the disruption of that
+week's change: active learners moved and whose meeting time changed (both out of the active
+learners who had a group before the change; a learner newly left waiting counts in both, and
+`new wait` shows how many of them there are), previous co-member pairs kept, groups touched,
+active learners waiting (including those left waiting by earlier weeks), quiet members
+released, and `hard`: hard-rule violations after the change (active members not all able to
+make the group's hour, mixed languages, more than `max_size` members active and quiet together,
+a new group outside [min_size, max_size] active members). The last two columns are lower
+bounds on the moves and meeting-time changes any repair of that week's state needs
+(`lower_bounds`); they ignore seats, so with quiet members holding seats they are looser.
 """
 
 from __future__ import annotations
@@ -45,6 +56,26 @@ def disruption(old_of, new_of, old_hour, new_hour, active):
     return moved, len(on), int((nh != oh).sum()), kept / max(pairs, 1)
 
 
+def hard_violations(table, rules, of, hour, active, n_old, thin=THIN) -> int:
+    """Hard-rule violations of a state (see the module docstring), counted per group."""
+    on = np.flatnonzero(active & (of >= 0))
+    g = of[on]
+    h = hour[g]
+    word = table.bits[on, h >> 6]
+    cannot = ((word >> (h & 63).astype(np.uint64)) & np.uint64(1)) == 0
+    bad = set(g[cannot].tolist())
+    language = table.language[on]
+    for group in np.unique(g).tolist():
+        if len(np.unique(language[g == group])) > 1:
+            bad.add(group)
+    members = np.bincount(of[of >= 0], minlength=len(hour))
+    sizes = np.bincount(g, minlength=len(hour))
+    bad |= set(np.flatnonzero(members > rules.max_size).tolist())
+    new = np.arange(len(hour)) >= n_old
+    bad |= set(np.flatnonzero(new & (sizes > 0) & (sizes < rules.min_size)).tolist())
+    return len(bad)
+
+
 def lower_bounds(table, of, hour, active, thin=THIN):
     """Fewest moves and meeting-time changes any repair of this state needs (0 thin groups
     after it). A thin group of s active members either loses all s or gains thin - s; a
@@ -74,7 +105,8 @@ def main() -> int:
     n = len(table)
     active = (group_of >= 0) & (rng.random(n) >= 1 / 3)  # a third never show up
     hazard = 1 - (0.10 / (2 / 3)) ** (1 / args.weeks)
-    state = {name: (group_of.copy(), group_hour.copy()) for name in ("none", "repair", "regroup")}
+    names = ("none", "repair", "release", "regroup")
+    state = {name: (group_of.copy(), group_hour.copy()) for name in names}
     print(
         f"repair benchmark: {args.profile}, {args.learners} learners, seed {args.seed}, "
         f"thin = fewer than {THIN} active, weekly hazard {hazard:.3f}"
@@ -82,7 +114,7 @@ def main() -> int:
     header = (
         f"{'week':>4} {'active':>7} {'strategy':9} {'thin':>5} {'mean size':>9} {'moved':>7} "
         f"{'moved %':>7} {'time chg %':>10} {'pairs kept':>10} {'touched':>7} {'waiting':>7} "
-        f"{'s':>6}  bound: moved %, time chg %"
+        f"{'new wait':>8} {'released':>8} {'hard':>4} {'s':>6}  bound: moved %, time chg %"
     )
     print(header)
     print("-" * len(header))
@@ -91,12 +123,22 @@ def main() -> int:
         for name, (of, hour) in state.items():
             bound_moves, bound_time = lower_bounds(table, of, hour, active)
             started = time.perf_counter()
-            moved = total = changed = touched = waiting = 0
+            moved = total = changed = touched = waiting = released = 0
             kept = 1.0
-            if name == "repair":
-                result = repair(table, rules, of, hour, active, thin=THIN, seed=args.seed)
+            if name in ("repair", "release"):
+                result = repair(
+                    table,
+                    rules,
+                    of,
+                    hour,
+                    active,
+                    thin=THIN,
+                    seed=args.seed,
+                    release_quiet=name == "release",
+                )
                 new_of, new_hour = result.group_of, result.group_hour
                 touched, waiting = result.groups_touched, result.waiting
+                released = result.released
             elif name == "regroup":
                 rows = np.flatnonzero(active)
                 sub_rules = Rules(min_size=THIN, max_size=rules.max_size)
@@ -114,6 +156,10 @@ def main() -> int:
                     moved = total - int(kept * total)  # approximate by pairs lost
             else:
                 total = int((active & (of >= 0)).sum())
+            new_wait = int((active & (of >= 0) & (new_of < 0)).sum())
+            hard = hard_violations(table, rules, new_of, new_hour, active, len(hour))
+            if name == "regroup":  # every group is new
+                hard = hard_violations(table, sub_rules, new_of, new_hour, active, 0)
             state[name] = (new_of, new_hour)
             sizes = active_sizes(new_of, len(new_hour), active)
             thin = int(((sizes > 0) & (sizes < THIN)).sum())
@@ -121,11 +167,12 @@ def main() -> int:
             print(
                 f"{week:>4} {int(active.sum()):>7} {name:9} {thin:>5} {mean:>9.2f} {moved:>7} "
                 f"{100 * moved / max(total, 1):>6.1f}% {100 * changed / max(total, 1):>9.1f}% "
-                f"{100 * kept:>9.1f}% {touched:>7} {waiting:>7} {seconds:>6.2f}"
+                f"{100 * kept:>9.1f}% {touched:>7} {waiting:>7} {new_wait:>8} {released:>8} "
+                f"{hard:>4} {seconds:>6.2f}"
                 + (
                     f"  {100 * bound_moves / max(total, 1):>5.1f}% "
                     f"{100 * bound_time / max(total, 1):>5.1f}%"
-                    if name == "repair"
+                    if name in ("repair", "release")
                     else ""
                 )
             )

@@ -5,8 +5,10 @@ xAPI, sign-in); where that is missing, from completions, meeting attendance and 
 here. A learner is active when their last activity, or their confirmation, is more recent than
 the run's `quiet_after_days`. The pure `solver.repair` proposes the moves; staff see the
 proposal with its disruption figures and apply it, or the weekly task applies it when the run
-says so. Applying creates the new groups, moves the learners, brings the meetings up to date
-and tells each moved learner their new group and time.
+says so. Applying creates the new groups, moves the learners, brings the meetings up to date,
+cancels the future meetings of the groups the repair leaves without an active member (through
+`peerpath.meetings.services.meeting_cancel`, which tells the members left) and tells each moved
+learner their new group and time.
 """
 
 from __future__ import annotations
@@ -52,9 +54,7 @@ def grouping_settings_update(
             field="thin_below",
         )
     if not 1 <= quiet_after_days <= 120:
-        raise ApplicationError(
-            _("Quiet after: choose 1 to 120 days."), field="quiet_after_days"
-        )
+        raise ApplicationError(_("Quiet after: choose 1 to 120 days."), field="quiet_after_days")
     settings, _created = GroupingSettings.objects.update_or_create(
         run=run,
         defaults={
@@ -158,6 +158,11 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
             return None
         return groups[g].pk if g < len(groups) else f"new:{g - len(groups)}"
 
+    after = np.bincount(
+        result.group_of[active & (result.group_of >= 0)], minlength=len(result.group_hour)
+    )
+    before = np.bincount(group_of[active], minlength=len(groups))
+    emptied = [groups[g].pk for g in range(len(groups)) if before[g] > 0 and after[g] == 0]
     changes = [
         {
             "enrolment": enrolments[i].pk,
@@ -173,7 +178,7 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         return RepairProposal.objects.create(
             run=run,
             active=int(active.sum()),
-            figures=result.to_dict(),
+            figures={**result.to_dict(), "emptied_groups": emptied},
             changes=changes,
             new_groups=new_groups,
         )
@@ -184,8 +189,8 @@ def repair_apply(*, proposal: RepairProposal) -> RepairProposal:
     changed since it was made (nothing is written then)."""
     with transaction.atomic():
         Run.objects.select_for_update().filter(pk=proposal.run_id).first()
-        proposal = RepairProposal.objects.select_for_update().select_related("run").get(
-            pk=proposal.pk
+        proposal = (
+            RepairProposal.objects.select_for_update().select_related("run").get(pk=proposal.pk)
         )
         run = proposal.run
         if proposal.status != RepairProposal.Status.PROPOSED:
@@ -253,9 +258,7 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
             )
             continue
         group = (
-            created[int(target.split(":")[1])]
-            if isinstance(target, str)
-            else groups[int(target)]
+            created[int(target.split(":")[1])] if isinstance(target, str) else groups[int(target)]
         )
         GroupMembership.objects.filter(enrolment=enrolment).update(group=group)
         moves.append((enrolment, group, change["from_group"]))
@@ -263,10 +266,37 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
         p: groups[p] for _e, _g, p in moves if p in groups
     }
     meetings_follow(groups=touched.values())
+    # a group someone joined since the proposal (a late joiner, a staff move) keeps meeting
+    joined = set(
+        GroupMembership.objects.filter(
+            group_id__in=proposal.figures.get("emptied_groups", []),
+            updated_at__gt=proposal.created_at,
+        ).values_list("group_id", flat=True)
+    )
+    _cancel_future_meetings(
+        group_ids=[g for g in proposal.figures.get("emptied_groups", []) if g not in joined]
+    )
     group_changed_notify(moves=moves, run=run, operation=f"repair-{proposal.pk}")
     proposal.status = RepairProposal.Status.APPLIED
     proposal.applied_at = timezone.now()
     proposal.save(update_fields=["status", "applied_at", "updated_at"])
+
+
+def _cancel_future_meetings(*, group_ids: list[int]) -> int:
+    """Cancel the scheduled meetings still to come of groups a repair left without an active
+    member; returns how many were cancelled."""
+    from peerpath.meetings.models import Meeting
+    from peerpath.meetings.services import meeting_cancel
+
+    now = timezone.now()
+    upcoming = Meeting.objects.filter(
+        group_id__in=group_ids, status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    ).order_by("group_id", "starts_at")
+    cancelled = 0
+    for meeting in upcoming:
+        meeting_cancel(meeting=meeting, now=now)
+        cancelled += 1
+    return cancelled
 
 
 def repair_discard(*, proposal: RepairProposal) -> RepairProposal:

@@ -1,26 +1,40 @@
 """Weekly repair of study groups as learners go quiet (GROUPING.md, "Repair").
 
 Given the current groups (`group_of` per learner, `group_hour` per group) and who is still
-active, with as few moves and meeting-time changes as possible:
+active, leave no thin group (fewer than `thin` active members) with as few moves and
+meeting-time changes as possible, keeping the hard rules for every group that changes:
 
-1. within each (language, hour) slot, decide which thin groups (fewer than `thin` active
-   members) to keep and which to close so that the fewest learners move: a kept group is
-   topped up to `thin` by the members of closed groups, or by single learners pulled from
-   groups of the slot with more than `thin` active members; the members of a closed group
-   (colleague blocks together) fill kept groups first, then groups of the slot with room.
-   Nobody's meeting time changes in this step;
-2. across slots, what step 1 could not settle: thin groups of at most `thin / 2` active
-   members close, their members fill the still-thin groups meeting at an hour they can make;
-   a still-thin group is then topped up by single learners of other groups who can make its
-   hour (when fewer than its own members), or closed; the orphans left go to any group of
-   their language with room meeting at an hour they can all make;
-3. form new groups (at least `thin` active members each, same hard rules) from what is left,
-   with the solver itself; whoever is still left waits, with `group_of` -1.
+- seats: a group holds at most `max_size` members, its active and its quiet members (inactive
+  learners still in it) together. By default a quiet member keeps their seat, so a group full
+  of quiet members takes nobody in; with `release_quiet`, a quiet member gives up their seat
+  when an active learner needs it, and `released` counts them;
+- new groups follow the run's rules: one language, an hour in the window that every member
+  can make, and between `min_size` and `max_size` active members (a repair-formed group is a
+  group like any other, so the run's smallest size applies, not `thin`);
+- a colleague block (active members of one organisation who came with colleagues) moves whole.
 
-Only active learners are considered and moved; inactive learners keep their old group number
-and count for nothing. The result reports the disruption: active learners moved, active
-learners whose meeting time changed, share of previous co-member pairs (both active) still
-together, and groups touched.
+Steps (`repair_steps`, `repair_match`):
+
+1. inside each (language, hour) slot, where nobody's meeting time changes: keep the thin groups
+   whose keeping moves the fewest learners, top them up from the slot's closed thin groups or
+   by single learners of its groups with more than `thin` active members, and seat the members
+   of closed groups in the slot's groups with seats. A slot with fewer than `thin` active
+   learners is gathered into one group and left to step 3;
+2. members of closed groups left without a seat in their slot form new groups at that same
+   hour when there are at least `min_size` of them;
+3. across slots, exactly (a small MIP): each thin group left is kept, filled by orphans (members
+   of closed groups, and active learners left waiting by an earlier repair), by members of thin
+   groups that close, or by learners pulled from other groups who can make its hour; or closed.
+   The fewest learners change hour;
+4. the orphans left join a group of their language with a seat at an hour they can all make
+   (their own hour first, then the busiest slot); new groups are formed from the rest under the
+   run's rules; whoever is still left waits, with `group_of` -1.
+
+Only active learners are moved by choice. The result reports the disruption: active learners
+moved, active learners whose meeting time changed (a learner left waiting counts in both),
+share of previous co-member pairs (both active) still together, groups touched, learners
+waiting and quiet members released. The repair is deterministic: the same input gives the
+same answer.
 """
 
 from __future__ import annotations
@@ -31,6 +45,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .model import Rules
+from .repair_match import settle_across_exact
+from .repair_plan import RepairState
+from .repair_steps import form_new_groups, place_orphans, settle_across, settle_slots
 from .table import LearnerTable
 
 
@@ -45,6 +62,7 @@ class RepairResult:
     thin_before: int
     thin_after: int
     waiting: int
+    released: int = 0  # quiet members who gave up their seat (only with `release_quiet`)
 
     def to_dict(self) -> dict:
         return {
@@ -55,6 +73,7 @@ class RepairResult:
             "thin_before": self.thin_before,
             "thin_after": self.thin_after,
             "waiting": self.waiting,
+            "released": self.released,
         }
 
 
@@ -88,8 +107,19 @@ def active_sizes(group_of: np.ndarray, n_groups: int, active: np.ndarray) -> np.
     return np.bincount(group_of[on], minlength=n_groups)
 
 
-def _bits(row: np.ndarray) -> int:
-    return int(row[0]) | (int(row[1]) << 64) | (int(row[2]) << 128)
+def _check_input(table, rules, group_of, group_hour, active, thin) -> None:
+    """Refuse inconsistent input with a message naming the argument."""
+    n = len(table)
+    if len(group_of) != n:
+        raise ValueError(f"group_of: {len(group_of)} entries for {n} learners")
+    if len(active) != n:
+        raise ValueError(f"active: {len(active)} entries for {n} learners")
+    if len(group_of) and (group_of.max(initial=-1) >= len(group_hour) or group_of.min() < -1):
+        raise ValueError(f"group_of: group numbers must lie in -1..{len(group_hour) - 1}")
+    if len(group_hour) and (group_hour.min() < 0 or group_hour.max() >= 168):
+        raise ValueError("group_hour: hours must lie in 0..167")
+    if not 1 <= thin <= rules.max_size:
+        raise ValueError(f"thin: {thin} out of range 1..{rules.max_size}")
 
 
 def repair(
@@ -100,228 +130,30 @@ def repair(
     active: np.ndarray,
     thin: int = 4,
     seed: int = 0,
+    release_quiet: bool = False,
 ) -> RepairResult:
+    """Repair the groups for this week's activity (see the module docstring). `seed` is
+    accepted for callers' sake; the repair itself is deterministic."""
     old_of = np.asarray(group_of, np.int64)
-    new_of = old_of.copy()
-    hours = [int(h) for h in group_hour]
-    n_groups = len(hours)
-    max_size = rules.max_size
-    size = active_sizes(old_of, n_groups, active).tolist()
-    thin_before = sum(1 for g in range(n_groups) if 0 < size[g] < thin)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in np.flatnonzero(active & (old_of >= 0)).tolist():
-        members[int(old_of[i])].append(i)
-    language = table.language
-    lang_of_group = {g: int(language[m[0]]) for g, m in members.items()}
-    window = rules.window
-    bits_cache: dict[int, int] = {}
-
-    def bits(i: int) -> int:
-        value = bits_cache.get(i)
-        if value is None:
-            value = bits_cache[i] = _bits(table.bits[i])
-        return value
-
-    def units_of(g: int) -> list[list[int]]:
-        """The group's active members as units: colleague blocks together, others alone."""
-        blocks: dict[tuple, list[int]] = defaultdict(list)
-        for i in members.get(g, []):
-            org = int(table.organisation[i])
-            key = ("block", org) if table.with_colleagues[i] and org >= 0 else ("single", i)
-            blocks[key].append(i)
-        return sorted(blocks.values(), key=lambda u: (-len(u), u[0]))
-
-    def singles_of(g: int) -> list[int]:
-        return [u[0] for u in units_of(g) if len(u) == 1]
-
-    def move(unit: list[int], to: int) -> None:
-        for i in unit:
-            source = int(new_of[i])
-            if source >= 0:
-                members[source].remove(i)
-                size[source] -= 1
-            new_of[i] = to
-            if to >= 0:
-                members[to].append(i)
-                size[to] += 1
-
-    by_slot: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for g in members:
-        if size[g] > 0:
-            by_slot[(lang_of_group[g], hours[g])].append(g)
-
-    # 1. within each slot: keep the biggest thin groups, close the rest, no time changes
-    orphans: list[list[int]] = []  # units that must leave their slot
-    needy: list[int] = []  # kept thin groups still short of `thin`
-    # active learners without a group (left waiting by an earlier repair) try again
-    waiting_blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i in np.flatnonzero(active & (old_of < 0)).tolist():
-        org = int(table.organisation[i])
-        key = ("block", org, int(language[i])) if table.with_colleagues[i] and org >= 0 else i
-        waiting_blocks[key].append(i)
-    orphans.extend(waiting_blocks.values())
-    for slot in sorted(by_slot):
-        slot_groups = sorted(by_slot[slot])
-        thin_groups = sorted(
-            (g for g in slot_groups if size[g] < thin), key=lambda g: (-size[g], g)
-        )
-        if not thin_groups:
-            continue
-        healthy = [g for g in slot_groups if size[g] >= thin]
-        surplus = sum(min(size[g] - thin, len(singles_of(g))) for g in healthy)
-        room = sum(max_size - size[g] for g in healthy)
-        best = None
-        for k in range(len(thin_groups) + 1):
-            kept, closed = thin_groups[:k], thin_groups[k:]
-            supply = sum(size[g] for g in closed)
-            deficit = sum(thin - size[g] for g in kept)
-            extra_room = room + (max_size - thin) * len(kept)
-            across = max(0, deficit - supply - surplus) + max(0, supply - deficit - extra_room)
-            moves = max(supply, deficit)
-            cost = (1000 * across + moves, k)  # ties: close, bigger groups last longer
-            if best is None or cost < best[0]:
-                best = (cost, k)
-        k = best[1]
-        kept, closed = thin_groups[:k], thin_groups[k:]
-        pending = [u for g in closed for u in units_of(g)]
-        pending.sort(key=lambda u: (-len(u), u[0]))
-        for unit in pending:
-            short = [g for g in kept if size[g] < thin and size[g] + len(unit) <= max_size]
-            if short:
-                target = min(short, key=lambda g: (size[g] - thin, g))
-            else:
-                roomy = [
-                    g
-                    for g in [*kept, *healthy]
-                    if size[g] >= thin and size[g] + len(unit) <= max_size
-                ]
-                if not roomy:
-                    orphans.append(unit)
-                    move(unit, -1)
-                    continue
-                target = min(roomy, key=lambda g: (size[g], g))
-            move(unit, target)
-        for g in kept:
-            while size[g] < thin:
-                donors = [d for d in healthy if size[d] > thin and singles_of(d)]
-                if not donors:
-                    break
-                donor = max(donors, key=lambda d: (size[d], -d))
-                move([singles_of(donor)[-1]], g)
-            if size[g] < thin:
-                needy.append(g)
-
-    # 2. across slots, for what step 1 could not settle (each move changes a meeting time)
-    def can_make(unit: list[int], hour: int) -> bool:
-        return all((bits(i) >> hour) & 1 for i in unit)
-
-    def close(g: int) -> None:
-        for unit in units_of(g):
-            orphans.append(unit)
-            move(unit, -1)
-
-    def fill_from_orphans(g: int) -> None:
-        lang, hour = lang_of_group[g], hours[g]
-        for unit in sorted(orphans, key=lambda u: (len(u), u[0])):
-            if size[g] >= thin:
-                return
-            if (
-                int(language[unit[0]]) == lang
-                and size[g] + len(unit) <= max_size
-                and can_make(unit, hour)
-            ):
-                orphans.remove(unit)
-                move(unit, g)
-
-    def pulls_for(g: int) -> list[int] | None:
-        """Single learners of other groups (staying at `thin` or more) who can make g's hour."""
-        lang, hour = lang_of_group[g], hours[g]
-        want = thin - size[g]
-        found: list[int] = []
-        for d in sorted(healthy_by_lang[lang], key=lambda d: (-size[d], d)):
-            if d == g:
-                continue
-            for i in singles_of(d):
-                if len(found) == want or size[d] - sum(new_of[j] == d for j in found) <= thin:
-                    break
-                if (bits(i) >> hour) & 1:
-                    found.append(i)
-            if len(found) == want:
-                return found
-        return None
-
-    healthy_by_lang: dict[int, list[int]] = defaultdict(list)
-    for g in members:
-        if size[g] > thin:
-            healthy_by_lang[lang_of_group[g]].append(g)
-    for g in needy:
-        fill_from_orphans(g)
-    # the smallest still-thin groups first: closing one may fill the others
-    while True:
-        short = sorted((g for g in needy if 0 < size[g] < thin), key=lambda g: (size[g], g))
-        if not short:
-            break
-        g = short[0]
-        want = thin - size[g]
-        pulls = pulls_for(g) if want < size[g] else None
-        if pulls is None:
-            close(g)
-            for other in sorted(short[1:], key=lambda x: (thin - size[x], x)):
-                fill_from_orphans(other)
-        else:
-            for i in pulls:
-                move([i], g)
-
-    # orphans left: any group of their language with room at an hour they can all make
-    hosts: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for g in members:
-        if size[g] >= thin:
-            hosts[(lang_of_group[g], hours[g])].append(g)
-    slot_load: dict[tuple[int, int], int] = defaultdict(int)
-    for (lang, hour), gs in hosts.items():
-        slot_load[(lang, hour)] = sum(size[g] for g in gs)
-    left: list[int] = []
-    for unit in sorted(orphans, key=lambda u: (-len(u), u[0])):
-        old_hour = hours[int(old_of[unit[0]])] if old_of[unit[0]] >= 0 else -1
-        common = (1 << 168) - 1
-        for i in unit:
-            common &= bits(i)
-        lang = int(language[unit[0]])
-        best = None
-        for hour in range(168):
-            if not (common >> hour) & 1 or hour not in window:
-                continue
-            for g in hosts.get((lang, hour), ()):
-                if size[g] + len(unit) > max_size:
-                    continue
-                # the busiest slot first: it is the least likely to thin out again soon
-                key = (hour != old_hour, -slot_load[(lang, hour)], size[g], g)
-                if best is None or key < best[0]:
-                    best = (key, g)
-        if best is None:
-            left.extend(unit)
-            continue
-        move(unit, best[1])
-        slot_load[(lang, hours[best[1]])] += len(unit)
-
-    # 3. new groups from the rest, formed by the solver with `thin` as the smallest size
-    if len(left) >= thin:
-        from .engine import assign
-
-        rows = np.asarray(sorted(left), np.int64)
-        sub_rules = replace(
-            rules, min_size=min(thin, rules.min_size), target_size=rules.target_size
-        )
-        sub_of, sub_hour, _ = assign(subtable(table, rows), sub_rules, seed)
-        placed = sub_of >= 0
-        new_of[rows[placed]] = sub_of[placed] + n_groups
-        hours.extend(int(h) for h in sub_hour)
-    group_hour_out = np.asarray(hours, np.int64)
+    active = np.asarray(active, bool)
+    n_groups = len(group_hour)
+    _check_input(table, rules, old_of, np.asarray(group_hour, np.int64), active, thin)
+    state = RepairState(table, rules, old_of, group_hour, active, thin, release_quiet)
+    thin_before = sum(1 for g in range(n_groups) if state.is_thin(g))
+    state.orphans.extend(state.waiting_units(active))
+    needy = settle_slots(state)
+    form_new_groups(state, same_hour=True)
+    settle_across(state, settle_across_exact(state, needy))
+    place_orphans(state)
+    form_new_groups(state)
+    new_of = state.of
+    group_hour_out = np.asarray(state.hours, np.int64)
+    old_hour = np.asarray(group_hour, np.int64)
 
     # disruption
     on = np.flatnonzero(active & (old_of >= 0))
     moved_mask = new_of[on] != old_of[on]
-    old_h = group_hour_out[old_of[on]]
+    old_h = old_hour[old_of[on]]
     new_h = np.where(new_of[on] >= 0, group_hour_out[np.maximum(new_of[on], 0)], -1)
     time_changed = int((new_h != old_h).sum())
     pairs = together = 0
@@ -337,7 +169,7 @@ def repair(
     touched = set(old_of[on][moved_mask].tolist()) | set(
         new_of[on][moved_mask & (new_of[on] >= 0)].tolist()
     )
-    after = active_sizes(new_of, len(hours), active)
+    after = active_sizes(new_of, len(group_hour_out), active)
     return RepairResult(
         group_of=new_of,
         group_hour=group_hour_out,
@@ -348,4 +180,5 @@ def repair(
         thin_before=thin_before,
         thin_after=int(((after > 0) & (after < thin)).sum()),
         waiting=int((active & (new_of < 0)).sum()),
+        released=len(state.released),
     )
