@@ -12,6 +12,10 @@ time, peak memory, hard violations, unassigned against the lower bound, penalty,
 score mean/min/p10 and the share of groups whose members can all make the meeting hour.
 The effective penalty counts learners in groups that break a hard rule as unassigned (groups
 that cannot meet die), so the baselines are not rewarded for placing everyone somewhere.
+
+On up to EXACT_UP_TO learners it also runs GROUPING.md's exact two-stage reference (a MIP
+over language x hour buckets, then an exact packing of every bucket, `exact_reference`) and
+prints how many buckets were proved optimal, and PeerPath's penalty against it.
 """
 
 from __future__ import annotations
@@ -27,77 +31,63 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 METHODS = ("peerpath", "random fill", "timezone chunks", "exact reference")
 EXACT_UP_TO = 2_000  # the exact reference runs on instances up to this many learners
-EXACT_SECONDS = 15.0  # HiGHS time limit per language and stage for the reference
+EXACT_SECONDS = 15.0  # HiGHS time limit per language and step of the reference's stage 1
+PACK_SECONDS = 10.0  # HiGHS time limit per bucket of the reference's stage 2
 
 
 def highs_program(gaps: list):
-    """A `solve_program` for `solver.exact` that calls HiGHS directly (highspy), recording the
-    MIP gap it proved."""
-    import highspy
-    import numpy as np
+    """A `solve_program` for `solver.exact` with the reference's time limit and gap, recording
+    the MIP gap it proved."""
+    from peerpath.grouping.solver.highs import solve_milp
 
     def solve(
         cost, integrality, lower, upper, matrix, row_lb, row_ub, time_limit, gap, nodes, start=None
     ):
-        inf = highspy.kHighsInf
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("time_limit", EXACT_SECONDS)
-        highs.setOptionValue("mip_rel_gap", 1e-6)
-        highs.setOptionValue("threads", 1)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(cost), matrix.shape[0]
-        lp.col_cost_ = np.asarray(cost, float)
-        lp.col_lower_ = np.asarray(lower, float)
-        lp.col_upper_ = np.where(np.isinf(upper), inf, upper).astype(float)
-        lp.row_lower_ = np.where(np.isinf(row_lb), -inf, row_lb).astype(float)
-        lp.row_upper_ = np.where(np.isinf(row_ub), inf, row_ub).astype(float)
-        csc = matrix.tocsc()
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr
-        lp.a_matrix_.index_ = csc.indices
-        lp.a_matrix_.value_ = csc.data
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
-            for v in integrality
-        ]
-        highs.passModel(lp)
-        if start is not None:  # the answer of the first stage: never end worse than it
-            solution = highspy.HighsSolution()
-            solution.col_value = list(np.asarray(start, float))
-            solution.value_valid = True
-            highs.setSolution(solution)
-        highs.run()
-        info = highs.getInfo()
-        if info.primal_solution_status != 2:  # no feasible solution
-            return None
-        gaps.append(("placement" if start is None else "sizes and seniors", float(info.mip_gap)))
-        return np.asarray(highs.getSolution().col_value)
+        result = solve_milp(
+            cost,
+            integrality,
+            lower,
+            upper,
+            matrix,
+            row_lb,
+            row_ub,
+            time_limit=EXACT_SECONDS,
+            gap=1e-6,
+            start=start,
+        )
+        if result.x is not None:
+            stage = "placement" if start is None else "sizes and seniors"
+            gaps.append((stage, result.gap))
+        return result.x
 
     return solve
 
 
-def exact_reference(table, rules, seed: int):
-    """GROUPING.md's two-stage reference: per language, a MIP over (language, hour) buckets
-    maximising the learners placed, then minimising the bucket-level size deviation and the
-    groups without a senior (HiGHS, up to EXACT_SECONDS per language, learners aggregated by
-    size, seniors and hours); each bucket is then packed by PeerPath's partition and
-    worst-group search (the packing is not solved exactly). Returns (group_of, group_hour,
-    reason, proved MIP gaps)."""
+def exact_reference(table, rules, seed: int, pack_seconds: float = PACK_SECONDS):
+    """GROUPING.md's two-stage reference (HiGHS).
+
+    Stage 1, per language, a MIP over (language, hour) buckets: the most learners placed
+    first, then, with that many placed, the smallest bucket-level bounds of the size term and
+    of the groups without a senior (learners aggregated by size, seniors and hours; up to
+    EXACT_SECONDS per language and step). Stage 2, per bucket, the exact packing of its
+    learners into groups minimising every soft term (`solver.packing`, up to `pack_seconds`
+    per bucket), started from PeerPath's partition of the bucket so that it never ends worse
+    than that. Returns (group_of, group_hour, reason, stage-1 gaps, stage-2 packings as
+    (learners, proved, gap) per bucket)."""
     import numpy as np
 
     from peerpath.grouping.solver.engine import REASON_NOT_FITTED, item_seniors
     from peerpath.grouping.solver.exact import exact_buckets
     from peerpath.grouping.solver.hours import UNPLACED, build_items
-    from peerpath.grouping.solver.improve import improve_worst
+    from peerpath.grouping.solver.packing import course_shares, pack_bucket
     from peerpath.grouping.solver.partition import form_groups
-    from peerpath.grouping.solver.quality import group_measures, peel
+    from peerpath.grouping.solver.quality import peel
 
     viable, reason, count = peel(table, rules)
     items = build_items(table, rules, viable, count >= rules.min_size)
     seniors = item_seniors(table, items)
     bucket = np.full(len(items.size), UNPLACED, np.int64)
-    gaps: list[float] = []
+    gaps: list = []
     for language in range(max(1, len(table.languages))):
         mine = np.flatnonzero(items.language == language)
         if len(mine):
@@ -114,13 +104,43 @@ def exact_reference(table, rules, seed: int):
             )
             if found is not None:
                 bucket[mine] = found
-    group_of, group_hour = form_groups(table, items, bucket, rules, seed)
-    if len(group_hour):
-        scores = group_measures(table, rules, group_of, group_hour).score
-        improve_worst(table, rules, group_of, group_hour, scores, seed)
+    start_of, start_hour = form_groups(table, items, bucket, rules, seed)
+    # stage 2: every bucket packed exactly
+    learner_bucket = np.full(len(table), -1, np.int64)
+    placed = start_of >= 0
+    learner_bucket[placed] = (
+        table.language[placed].astype(np.int64) * 168 + start_hour[start_of[placed]]
+    )
+    share = course_shares(table)
+    group_of = np.full(len(table), -1, np.int64)
+    hours: list[int] = []
+    packings: list = []
+    for key in np.unique(learner_bucket[placed]).tolist():
+        rows = np.flatnonzero(learner_bucket == key)
+        _, start = np.unique(start_of[rows], return_inverse=True)
+        packing = pack_bucket(
+            table,
+            rules,
+            rows,
+            key % 168,
+            share,
+            start=start,
+            node_limit=None,
+            time_limit=pack_seconds,
+        )
+        label = start if packing is None else packing.label
+        packings.append(
+            (
+                len(rows),
+                packing is not None and packing.proved,
+                1.0 if packing is None else packing.gap,
+            )
+        )
+        group_of[rows] = len(hours) + label
+        hours.extend([key % 168] * (int(label.max()) + 1))
     reason = reason.copy()
     reason[viable & (group_of < 0)] = REASON_NOT_FITTED
-    return group_of, group_hour, reason, gaps
+    return group_of, np.asarray(hours, np.int64), reason, gaps, packings
 
 
 def _reset_peak_memory() -> None:
@@ -131,7 +151,9 @@ def _reset_peak_memory() -> None:
         pass
 
 
-def run_one(profile: str, size: int, seed: int, method: str) -> dict:
+def run_one(
+    profile: str, size: int, seed: int, method: str, pack_seconds: float = PACK_SECONDS
+) -> dict:
     import numpy as np
 
     from peerpath.grouping.solver import Rules, generate_table, solve
@@ -143,11 +165,13 @@ def run_one(profile: str, size: int, seed: int, method: str) -> dict:
     rules = Rules()
     _reset_peak_memory()
     started = time.perf_counter()
-    gaps = None
+    gaps = packings = None
     if method == "peerpath":
         report = solve(table, rules, seed=seed).report
     elif method == "exact reference":
-        group_of, group_hour, reason, gaps = exact_reference(table, rules, seed)
+        group_of, group_hour, reason, gaps, packings = exact_reference(
+            table, rules, seed, pack_seconds
+        )
         groups, unassigned = materialise(table, rules, group_of, group_hour, reason)
         viable, _ = viable_learners(table, rules)
         report = evaluate(
@@ -180,6 +204,15 @@ def run_one(profile: str, size: int, seed: int, method: str) -> dict:
     if gaps is not None:
         for stage in ("placement", "sizes and seniors"):
             data[f"mip_gap_max {stage}"] = max((g for k, g in gaps if k == stage), default=0.0)
+    if packings is not None:
+        data["packing"] = {
+            "buckets": len(packings),
+            "proved": sum(proved for _, proved, _ in packings),
+            "largest_gap": max((gap for _, _, gap in packings), default=0.0),
+            "largest_unproved_bucket": max(
+                (n for n, proved, _ in packings if not proved), default=0
+            ),
+        }
     return data
 
 
@@ -197,12 +230,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument(
+        "--pack-seconds",
+        type=float,
+        default=PACK_SECONDS,
+        help="HiGHS time limit per bucket of the exact reference's packing stage",
+    )
+    parser.add_argument(
         "--child", nargs=4, metavar=("PROFILE", "SIZE", "SEED", "METHOD"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.child:
         profile, size, seed, method = args.child
-        print(json.dumps(run_one(profile, int(size), int(seed), method)))
+        print(json.dumps(run_one(profile, int(size), int(seed), method, args.pack_seconds)))
         return 0
     sizes = [parse_size(s) for s in args.sizes.split(",") if s]
     if args.million and 1_000_000 not in sizes:
@@ -226,6 +265,8 @@ def main() -> int:
                     [
                         sys.executable,
                         __file__,
+                        "--pack-seconds",
+                        str(args.pack_seconds),
                         "--child",
                         profile,
                         str(size),
@@ -253,6 +294,19 @@ def main() -> int:
                         else ""
                     )
                 )
+                if "packing" in data:
+                    packed = data["packing"]
+                    proved_all = packed["proved"] == packed["buckets"]
+                    print(
+                        f"{'':9} {'':>9} exact reference stage 2: {packed['buckets']} buckets "
+                        f"packed, {packed['proved']} proved optimal"
+                        + (
+                            " (every bucket)"
+                            if proved_all
+                            else f"; largest MIP gap {100 * packed['largest_gap']:.1f}%, "
+                            f"largest unproved bucket {packed['largest_unproved_bucket']} learners"
+                        )
+                    )
             if "peerpath" in results:
                 ours = results["peerpath"]
                 for method, data in results.items():
@@ -267,7 +321,8 @@ def main() -> int:
                                 (ours['penalty'] - ours['weighted_terms']['unassigned'])
                                 / max(
                                     data['penalty'] - data['weighted_terms']['unassigned'], 1
-                                ):.3f}, unassigned {ours['unassigned']} vs {data['unassigned']}"
+                                ):.3f}, unassigned {ours['unassigned']} vs {data['unassigned']}, "
+                            f"score min {ours['score_min']:.2f} vs {data['score_min']:.2f}"
                         )
                         continue
                     print(

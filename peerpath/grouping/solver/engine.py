@@ -2,7 +2,8 @@
 
 Pipeline: peel the learners no valid group can hold (the lower bound, `quality`), bundle
 colleague units, give every item a (language, hour) bucket with all buckets feasible
-(`hours`), cut buckets into balanced, well-mixed groups (`partition`), then measure the result
+(`hours`), cut buckets into balanced, well-mixed groups (`partition`), on small runs repack
+pairs of groups exactly (`repack`), lift the worst groups (`improve`), then measure the result
 with the independent checker and report.
 """
 
@@ -27,6 +28,7 @@ from .quality import (
     peel,
     reason_text,
 )
+from .repack import REPACK_UP_TO, repack_pairs
 from .report import PhaseTimer, QualityReport, build_report
 from .table import ROLE_SENIOR, LearnerTable, bits_to_csr, hours_to_bits
 
@@ -34,9 +36,17 @@ REASON_NOT_FITTED = 9
 
 
 def assign(
-    table: LearnerTable, rules: Rules, seed: int = 0, timer: PhaseTimer | None = None
+    table: LearnerTable,
+    rules: Rules,
+    seed: int = 0,
+    timer: PhaseTimer | None = None,
+    *,
+    repack: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Core: (group of each learner or -1, hour of each group, reason code of the unassigned)."""
+    """Core: (group of each learner or -1, hour of each group, reason code of the unassigned).
+
+    `repack` adds the exact repacking of pairs of groups (`repack.repack_pairs`); `solve`
+    asks for it on runs of up to `REPACK_UP_TO` learners."""
     timer = timer or PhaseTimer()
     n = len(table)
     viable, reason, viable_count = peel(table, rules)
@@ -58,6 +68,9 @@ def assign(
         timer.lap("hours, units broken")
     group_of, group_hour = form_groups(table, items, choice.bucket, rules, seed)
     timer.lap("groups")
+    if repack and len(group_hour) > 1:
+        repack_pairs(table, rules, group_of, group_hour)
+        timer.lap("exact pairs")
     if len(group_hour):
         scores = group_measures(table, rules, group_of, group_hour).score
         improve_worst(table, rules, group_of, group_hour, scores, seed)
@@ -145,7 +158,9 @@ def solve(
         else LearnerTable.from_learners(list(learners))
     )
     timer.lap("read")
-    group_of, group_hour, reason = assign(table, rules, seed, timer)
+    group_of, group_hour, reason = assign(
+        table, rules, seed, timer, repack=len(table) <= REPACK_UP_TO
+    )
     groups, unassigned = materialise(table, rules, group_of, group_hour, reason)
     timer.lap("output")
     lower_bound = int((reason != 0).sum() - (reason == REASON_NOT_FITTED).sum())

@@ -1,5 +1,5 @@
 """Exact first stage for small languages: a mixed-integer program over (language, hour)
-buckets, solved by HiGHS (through SciPy by default).
+buckets, solved by HiGHS.
 
 For the items (learners and colleague units) of one language, choose at most one hour each and
 a number of groups per hour so that every used hour's load can be cut into groups of
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .highs import solve_milp
 from .hours import UNPLACED, Items
 from .model import HOURS_PER_WEEK, Rules
 from .table import bits_to_csr
@@ -30,7 +31,7 @@ NODE_LIMIT = 50  # branch-and-bound nodes per language: deterministic, unlike a 
 TIME_LIMIT = 10.0  # a safety net only
 
 
-def scipy_milp(
+def highs_program(
     cost,
     integrality,
     lower,
@@ -43,23 +44,20 @@ def scipy_milp(
     node_limit,
     start=None,
 ):
-    """Solve with HiGHS through SciPy; the column values, or None without a solution.
-    SciPy cannot take a starting answer: `start` is ignored."""
-    from scipy.optimize import LinearConstraint, milp
-
-    result = milp(
+    """Solve with HiGHS (`highs.solve_milp`); the column values, or None without a solution."""
+    return solve_milp(
         cost,
-        integrality=integrality,
-        bounds=(lower, upper),
-        constraints=LinearConstraint(matrix, row_lb, row_ub),
-        options={
-            "time_limit": time_limit,
-            "node_limit": node_limit,
-            "mip_rel_gap": rel_gap,
-            "disp": False,
-        },
-    )
-    return result.x
+        integrality,
+        lower,
+        upper,
+        matrix,
+        row_lb,
+        row_ub,
+        time_limit=time_limit,
+        gap=rel_gap,
+        node_limit=node_limit,
+        start=start,
+    ).x
 
 
 def group_count(n: int, rules: Rules) -> int:
@@ -115,7 +113,7 @@ def exact_buckets(
     time_limit: float = TIME_LIMIT,
     node_limit: int = NODE_LIMIT,
     size_weight: float | None = None,
-    solve_program=scipy_milp,
+    solve_program=highs_program,
     *,
     seniors: np.ndarray | None = None,
     senior_weight: float | None = None,
