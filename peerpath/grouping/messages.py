@@ -86,3 +86,20 @@ def build_group_changed(message) -> dict:
         "home_url": settings.SITE_URL + reverse("home"),
         "calendar_url": settings.SITE_URL + reverse("meetings:group_calendar", args=[group.pk]),
     }
+
+
+@register(
+    "group_seat_released",
+    "Your seat in a study group went to an active learner; welcome back any time",
+)
+def build_group_seat_released(message) -> dict:
+    from peerpath.courses.models import Run
+    from peerpath.grouping.models import StudyGroup
+
+    group = StudyGroup.objects.filter(pk=message.context.get("group")).first()
+    return {
+        "group": group,
+        "run": Run.objects.select_related("course").get(pk=message.run_id),
+        "quiet_days": message.context.get("quiet_days"),
+        "home_url": settings.SITE_URL + reverse("home"),
+    }

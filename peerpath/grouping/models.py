@@ -116,7 +116,8 @@ class RepairProposal(BaseModel):
 
     `changes` is a list of {enrolment, from_group, to_group} where groups are StudyGroup ids,
     or "new:<k>" for the k-th entry of `new_groups` ({language, hour_utc}); `to_group` is null
-    for an active learner who waits for a group."""
+    for an active learner who waits for a group. `released` lists the quiet members who give
+    up their seat to an active learner: {enrolment, from_group, quiet_days}."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -130,6 +131,7 @@ class RepairProposal(BaseModel):
     figures = models.JSONField(default=dict)
     changes = models.JSONField(default=list)
     new_groups = models.JSONField(default=list)
+    released = models.JSONField(default=list)
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -144,6 +146,33 @@ class LateJoinerHold(BaseModel):
         "enrollment.Enrolment", on_delete=models.CASCADE, related_name="grouping_hold"
     )
     reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.reason}"
+
+
+class SeatRelease(BaseModel):
+    """A quiet learner whose seat a weekly repair gave to an active learner. Their membership
+    ended for `reason`; they are not placed again while quiet, and the late-joiner placement
+    offers them a group once they are active after `released_at` (`returned_at` is then set)."""
+
+    enrolment = models.OneToOneField(
+        "enrollment.Enrolment", on_delete=models.CASCADE, related_name="seat_release"
+    )
+    group = models.ForeignKey(
+        StudyGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    repair = models.ForeignKey(
+        RepairProposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seat_releases",
+    )
+    quiet_days = models.PositiveIntegerField(_("days without activity when the seat was released"))
+    reason = models.TextField()
+    released_at = models.DateTimeField()
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.enrolment}: {self.reason}"

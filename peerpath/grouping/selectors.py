@@ -12,6 +12,7 @@ from peerpath.grouping.models import (
     GroupMembership,
     LateJoinerHold,
     RepairProposal,
+    SeatRelease,
     StudyGroup,
 )
 
@@ -55,6 +56,17 @@ def late_joiner_holds(*, run):
         LateJoinerHold.objects.filter(enrolment__run=run, enrolment__membership__isnull=True)
         .select_related("enrolment__user")
         .order_by("created_at")
+    )
+
+
+def seat_releases(*, run):
+    """Learners whose seat a repair released and who have not been offered a group again."""
+    return (
+        SeatRelease.objects.filter(
+            enrolment__run=run, returned_at__isnull=True, enrolment__membership__isnull=True
+        )
+        .select_related("enrolment__user", "group")
+        .order_by("released_at", "pk")
     )
 
 
@@ -112,10 +124,10 @@ def groups_report(*, run) -> RunGroupsReport:
         for item in (grouping_latest(run=run).unassigned if grouping_latest(run=run) else [])
     }
     reasons.update(
-        {
-            str(h.enrolment_id): h.reason
-            for h in LateJoinerHold.objects.filter(enrolment__run=run)
-        }
+        {str(h.enrolment_id): h.reason for h in LateJoinerHold.objects.filter(enrolment__run=run)}
+    )
+    reasons.update(
+        {str(r.enrolment_id): r.reason for r in SeatRelease.objects.filter(enrolment__run=run)}
     )
     unassigned = [
         Unassigned(id=learner.id, reason=reasons.get(learner.id, "not grouped yet"))

@@ -61,6 +61,7 @@ def staff_run(request, slug: str):
             "latest": selectors.grouping_latest(run=run),
             "job": selectors.grouping_job_latest(run=run),
             "holds": selectors.late_joiner_holds(run=run)[:200],
+            "releases": selectors.seat_releases(run=run)[:200],
             "repair": selectors.repair_latest(run=run),
             "status_counts": status_counts,
             "outbox": outbox_counts(run=run),
@@ -101,8 +102,7 @@ def staff_run_action(request, slug: str, action: str):
             counts = services.late_joiners_place_run(run=run)
             messages.success(
                 request,
-                _("%(placed)s late joiners placed; %(held)s wait, with the reason shown.")
-                % counts,
+                _("%(placed)s late joiners placed; %(held)s wait, with the reason shown.") % counts,
             )
         else:
             raise Http404
@@ -219,7 +219,7 @@ def staff_group_lock(request, slug: str, number: int, action: str):
 def staff_repair(request, slug: str):
     run = _run_for(request, slug)
     proposal = selectors.repair_latest(run=run)
-    changes = []
+    changes, released = [], []
     if proposal is not None:
         enrolments = Enrolment.objects.select_related("user").in_bulk(
             [c["enrolment"] for c in proposal.changes[:500]]
@@ -239,6 +239,13 @@ def staff_repair(request, slug: str):
             changes.append(
                 (enrolments.get(change["enrolment"]), numbers.get(change["from_group"]), where)
             )
+        released_people = Enrolment.objects.select_related("user").in_bulk(
+            [r["enrolment"] for r in proposal.released[:500]]
+        )
+        released = [
+            (released_people.get(r["enrolment"]), numbers.get(r["from_group"]), r["quiet_days"])
+            for r in proposal.released[:500]
+        ]
     return render(
         request,
         "grouping/staff_repair.html",
@@ -246,6 +253,7 @@ def staff_repair(request, slug: str):
             "run": run,
             "proposal": proposal,
             "changes": changes,
+            "released": released,
             "settings": services.grouping_settings_get(run=run),
             "can_manage": access_run_manage(request.user, run),
             "proposed": RepairProposal.Status.PROPOSED,
@@ -262,13 +270,19 @@ def staff_repair_action(request, slug: str, action: str):
             proposal = services.repair_propose(run=run)
             messages.success(
                 request,
-                _("Repair proposed: %(n)s learners would move.") % {"n": len(proposal.changes)},
+                _(
+                    "Repair proposed: %(n)s learners would move; %(r)s quiet members would give up "
+                    "their seat."
+                )
+                % {"n": len(proposal.changes), "r": len(proposal.released)},
             )
         elif action in ("apply", "discard"):
             proposal = get_object_or_404(RepairProposal, run=run, pk=request.POST.get("proposal"))
             if action == "apply":
                 services.repair_apply(proposal=proposal)
-                messages.success(request, _("Repair applied; moved learners are being told."))
+                messages.success(
+                    request, _("Repair applied; moved and released learners are being told.")
+                )
             else:
                 services.repair_discard(proposal=proposal)
                 messages.success(request, _("Repair discarded."))

@@ -67,6 +67,7 @@ DEFAULT_PLAN: dict[str, Policy] = {
         Policy("completion", Trigger.COMPLETION),
         Policy("badge_issued", Trigger.BADGE_ISSUED),
         Policy("group_changed", Trigger.GROUP_CHANGED),
+        Policy("group_seat_released", Trigger.GROUP_CHANGED),
         Policy("meeting_changed", Trigger.MEETING_CHANGED),
         Policy("meeting_cancelled", Trigger.MEETING_CHANGED),
         Policy("meeting_leader_handover", Trigger.MEETING_CHANGED, audience=Audience.LEADERS),

@@ -4,6 +4,8 @@ forming    — the run's rules, forming draft groups (also in the background), l
 moving     — moving a learner or a colleague block between groups, with the hard-rule check
 late       — late joiners: placed into a published group with room, or held with a reason
 repairing  — the weekly repair as learners go quiet: proposal, apply, settings
+releasing  — quiet members giving up their seat to an active learner during a repair
+activity   — who is active, and whether a learner whose seat was released has come back
 """
 
 from .forming import (

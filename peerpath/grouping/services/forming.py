@@ -154,7 +154,8 @@ def grouping_job_start(*, run, seed: int = 0, user=None) -> GroupingJob:
         Run.objects.select_for_update().filter(pk=run.pk).first()
         stale = timezone.now() - STALE_JOB
         GroupingJob.objects.filter(
-            run=run, status__in=[GroupingJob.Status.QUEUED, GroupingJob.Status.RUNNING],
+            run=run,
+            status__in=[GroupingJob.Status.QUEUED, GroupingJob.Status.RUNNING],
             updated_at__lt=stale,
         ).update(status=GroupingJob.Status.FAILED, error=_("The worker stopped answering."))
         if GroupingJob.objects.filter(

@@ -3,7 +3,11 @@
 Each is placed into a published group of their language, with room, meeting at an hour they
 can make (with their colleagues when those are in such a group; else where the group is
 smallest), or held with a reason. When enough held learners share an hour, the solver forms
-new published groups from them at once."""
+new published groups from them at once.
+
+A learner whose seat the weekly repair released (`releasing`) waits here too, but is placed
+only once they are active again: while they stay quiet they are neither placed nor held, nor
+counted in new groups formed from the held."""
 
 from __future__ import annotations
 
@@ -11,14 +15,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.common.errors import ApplicationError
 from peerpath.courses.models import Run
 from peerpath.enrollment.models import Enrolment
-from peerpath.grouping.models import GroupMembership, LateJoinerHold, StudyGroup
+from peerpath.grouping.models import GroupMembership, LateJoinerHold, SeatRelease, StudyGroup
 from peerpath.grouping.solver import solve
 
+from .activity import still_released
 from .forming import enrolment_as_learner, run_rules
 from .notify import meetings_follow
 
@@ -80,6 +86,13 @@ def late_joiner_place(*, enrolment) -> LatePlacement:
         existing = GroupMembership.objects.filter(enrolment=enrolment).select_related("group")
         if existing:
             return LatePlacement(enrolment=enrolment, group=existing[0].group)
+        release = SeatRelease.objects.filter(enrolment=enrolment, returned_at__isnull=True).first()
+        if release is not None:
+            if enrolment.pk in still_released([enrolment]):
+                return LatePlacement(enrolment=enrolment, group=None, reason=release.reason)
+            # active again since the release: offered a group like any late joiner
+            release.returned_at = timezone.now()
+            release.save(update_fields=["returned_at", "updated_at"])
         published = list(
             StudyGroup.objects.filter(run=run, status=StudyGroup.Status.PUBLISHED).annotate(
                 size=Count("memberships")
@@ -136,15 +149,21 @@ def _form_from_holds(*, run, rules) -> dict[int, StudyGroup]:
         .select_related("user")
         .order_by("pk")
     )
+    quiet = still_released(held)
+    held = [e for e in held if e.pk not in quiet]
     if len(held) < rules.min_size:
         return {}
     solution = solve([enrolment_as_learner(e) for e in held], rules)
     if not solution.groups:
         return {}
     by_pk = {e.pk: e for e in held}
-    number = (StudyGroup.objects.filter(run=run).order_by("-number").values_list(
-        "number", flat=True
-    ).first() or 0)
+    number = (
+        StudyGroup.objects.filter(run=run)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
     placed: dict[int, StudyGroup] = {}
     memberships = []
     for solved in solution.groups:
@@ -169,14 +188,19 @@ def _form_from_holds(*, run, rules) -> dict[int, StudyGroup]:
 
 def late_joiners_place_run(*, run) -> dict[str, int]:
     """Place (or hold) every confirmed learner of a run with published groups who has no
-    group yet, held ones included; returns how many were placed and how many wait."""
+    group yet, held ones included, but not those whose seat was released and who are still
+    quiet; returns how many were placed and how many wait."""
     if not StudyGroup.objects.filter(run=run, status=StudyGroup.Status.PUBLISHED).exists():
         return {"placed": 0, "held": 0}
     waiting = list(
         Enrolment.objects.filter(
             run=run, status=Enrolment.Status.CONFIRMED, membership__isnull=True
-        ).order_by("pk")
+        )
+        .select_related("user")
+        .order_by("pk")
     )
+    quiet = still_released(waiting)
+    waiting = [e for e in waiting if e.pk not in quiet]
     for enrolment in waiting:
         if not GroupMembership.objects.filter(enrolment=enrolment).exists():
             late_joiner_place(enrolment=enrolment)

@@ -95,9 +95,7 @@ def group_move_members(*, enrolments, to_group: StudyGroup) -> list[GroupMembers
     """Move learners (one, or a colleague block) into `to_group`, or refuse with the reasons."""
     enrolments = list(enrolments)
     with transaction.atomic():
-        to_group = StudyGroup.objects.select_for_update().select_related("run").get(
-            pk=to_group.pk
-        )
+        to_group = StudyGroup.objects.select_for_update().select_related("run").get(pk=to_group.pk)
         problems = group_move_check(enrolments=enrolments, to_group=to_group)
         if problems:
             raise ApplicationError(" ".join(problems), field="group")

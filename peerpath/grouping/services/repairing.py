@@ -1,14 +1,15 @@
 """The weekly repair of a run's published groups as learners go quiet.
 
-Activity comes from `peerpath.progress.selectors.last_activity_at` (completions, attendance,
-xAPI, sign-in); where that is missing, from completions, meeting attendance and sign-in read
-here. A learner is active when their last activity, or their confirmation, is more recent than
-the run's `quiet_after_days`. The pure `solver.repair` proposes the moves; staff see the
-proposal with its disruption figures and apply it, or the weekly task applies it when the run
-says so. Applying creates the new groups, moves the learners, brings the meetings up to date,
-cancels the future meetings of the groups the repair leaves without an active member (through
-`peerpath.meetings.services.meeting_cancel`, which tells the members left) and tells each moved
-learner their new group and time.
+Who is active comes from `activity` (a learner is active when their last activity, or their
+confirmation, is more recent than the run's `quiet_after_days`). The pure `solver.repair`
+proposes the moves, with quiet members giving up their seats when an active learner needs one
+(`release_quiet`, the longest quiet first); staff see the proposal with its disruption figures
+and apply it, or the weekly task applies it when the run says so. Applying creates the new
+groups, moves the learners, ends the released learners' memberships with the reason
+(`releasing`), brings the meetings up to date, cancels the future meetings of the groups the
+repair leaves without an active member (through `peerpath.meetings.services.meeting_cancel`,
+which tells the members left), and tells each moved and each released learner — all in one
+transaction, refused without writing when the groups changed since the proposal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,10 @@ from peerpath.grouping.models import (
 from peerpath.grouping.solver import LearnerTable
 from peerpath.grouping.solver.repair import repair
 
+from .activity import is_active, last_activity, quiet_days
 from .forming import enrolment_as_learner, run_rules
 from .notify import group_changed_notify, meetings_follow
+from .releasing import seats_release
 
 
 def grouping_settings_get(*, run) -> GroupingSettings:
@@ -66,46 +69,6 @@ def grouping_settings_update(
     return settings
 
 
-def _last_activity(enrolments: list[Enrolment]) -> dict[int, dt.datetime | None]:
-    try:
-        from peerpath.progress.selectors import last_activity_at
-    except ImportError:
-        last_activity_at = None
-    if last_activity_at is not None:
-        return last_activity_at(enrolments)
-    latest: dict[int, dt.datetime | None] = {e.pk: e.user.last_login for e in enrolments}
-
-    def offer(rows) -> None:
-        for pk, at in rows:
-            if at is not None and (latest.get(pk) is None or at > latest[pk]):
-                latest[pk] = at
-
-    ids = list(latest)
-    try:
-        from peerpath.progress.models import Completion
-    except ImportError:
-        Completion = None
-    if Completion is not None:
-        offer(
-            Completion.objects.filter(enrolment_id__in=ids)
-            .values("enrolment_id")
-            .annotate(at=Max("completed_at"))
-            .values_list("enrolment_id", "at")
-        )
-    try:
-        from peerpath.meetings.models import Attendance
-    except ImportError:
-        Attendance = None
-    if Attendance is not None:
-        offer(
-            Attendance.objects.filter(enrolment_id__in=ids, present=True)
-            .values("enrolment_id")
-            .annotate(at=Max("meeting__starts_at"))
-            .values_list("enrolment_id", "at")
-        )
-    return latest
-
-
 def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
     """Propose this week's repair of the run's published groups (nothing moves yet)."""
     now = now or timezone.now()
@@ -124,16 +87,10 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         .order_by("enrolment_id")
     )
     enrolments = [m.enrolment for m in memberships]
-    latest = _last_activity(enrolments)
+    latest = last_activity(enrolments)
     since = now - dt.timedelta(days=settings.quiet_after_days)
-    active = np.asarray(
-        [
-            (latest.get(e.pk) is not None and latest[e.pk] >= since)
-            or (e.confirmed_at is not None and e.confirmed_at >= since)
-            for e in enrolments
-        ],
-        bool,
-    )
+    active = np.asarray([is_active(e, latest.get(e.pk), since) for e in enrolments], bool)
+    days = np.asarray([quiet_days(e, latest.get(e.pk), now) for e in enrolments], np.int64)
     index = {g.pk: i for i, g in enumerate(groups)}
     group_of = np.asarray([index[m.group_id] for m in memberships], np.int64)
     table = LearnerTable.from_learners([enrolment_as_learner(e) for e in enrolments])
@@ -145,6 +102,8 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         active,
         thin=settings.thin_below,
         seed=run.pk,
+        release_quiet=True,
+        quiet_days=days,
     )
     new_groups = []
     for k in range(len(groups), len(result.group_hour)):
@@ -171,6 +130,21 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         }
         for i in np.flatnonzero(active & (result.group_of != group_of)).tolist()
     ]
+    released = [
+        {
+            "enrolment": enrolments[i].pk,
+            "from_group": groups[int(group_of[i])].pk,
+            "quiet_days": int(days[i]),
+        }
+        for i in np.flatnonzero(~active & (result.group_of < 0)).tolist()
+    ]
+    # seats of the old groups learners join, as counted now: applying is refused if more
+    # members arrive meanwhile (a late joiner, a staff move), so no group ends up over full
+    receiving = sorted(
+        {c["to_group"] for c in changes if isinstance(c["to_group"], int)}
+        | {r["from_group"] for r in released}
+    )
+    seats = np.bincount(group_of, minlength=len(groups))
     with transaction.atomic():
         RepairProposal.objects.filter(run=run, status=RepairProposal.Status.PROPOSED).update(
             status=RepairProposal.Status.STALE
@@ -178,9 +152,14 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         return RepairProposal.objects.create(
             run=run,
             active=int(active.sum()),
-            figures={**result.to_dict(), "emptied_groups": emptied},
+            figures={
+                **result.to_dict(),
+                "emptied_groups": emptied,
+                "seats_before": {str(pk): int(seats[index[pk]]) for pk in receiving},
+            },
             changes=changes,
             new_groups=new_groups,
+            released=released,
         )
 
 
@@ -198,15 +177,8 @@ def repair_apply(*, proposal: RepairProposal) -> RepairProposal:
                 _("This repair is %(status)s; only a proposed repair can be applied.")
                 % {"status": proposal.get_status_display().lower()}
             )
-        current = dict(
-            GroupMembership.objects.filter(
-                enrolment_id__in=[c["enrolment"] for c in proposal.changes]
-            ).values_list("enrolment_id", "group_id")
-        )
-        if any(current.get(c["enrolment"]) != c["from_group"] for c in proposal.changes):
-            stale = True
-        else:
-            stale = False
+        stale = _is_stale(proposal=proposal, run=run)
+        if not stale:
             _apply_changes(proposal=proposal, run=run)
     if stale:
         RepairProposal.objects.filter(pk=proposal.pk).update(status=RepairProposal.Status.STALE)
@@ -217,8 +189,45 @@ def repair_apply(*, proposal: RepairProposal) -> RepairProposal:
     return proposal
 
 
+def _is_stale(*, proposal: RepairProposal, run) -> bool:
+    """Whether the groups changed since the proposal in a way that matters: a learner it
+    moves or releases is no longer where it found them, a learner it releases has been active
+    since, or a group learners join has more members than it counted."""
+    rows = proposal.changes + proposal.released
+    current = dict(
+        GroupMembership.objects.filter(enrolment_id__in=[r["enrolment"] for r in rows]).values_list(
+            "enrolment_id", "group_id"
+        )
+    )
+    if any(current.get(r["enrolment"]) != r["from_group"] for r in rows):
+        return True
+    if proposal.released:
+        settings = grouping_settings_get(run=run)
+        since = timezone.now() - dt.timedelta(days=settings.quiet_after_days)
+        quiet = list(
+            Enrolment.objects.select_related("user").filter(
+                pk__in=[r["enrolment"] for r in proposal.released]
+            )
+        )
+        latest = last_activity(quiet)
+        if any(is_active(e, latest.get(e.pk), since) for e in quiet):
+            return True
+    before = proposal.figures.get("seats_before", {})
+    now_seats = dict(
+        GroupMembership.objects.filter(
+            group_id__in=[int(pk) for pk in before],
+            enrolment__status=Enrolment.Status.CONFIRMED,
+        )
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    return any(now_seats.get(int(pk), 0) > n for pk, n in before.items())
+
+
 def _apply_changes(*, proposal: RepairProposal, run) -> None:
-    """Create the new groups, move the learners, update meetings, tell the moved."""
+    """Create the new groups, move the learners, release the seats, update meetings, tell
+    the moved and the released."""
     number = (
         StudyGroup.objects.filter(run=run)
         .order_by("-number")
@@ -262,9 +271,12 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
         )
         GroupMembership.objects.filter(enrolment=enrolment).update(group=group)
         moves.append((enrolment, group, change["from_group"]))
-    touched = {g.pk: g for _e, g, _p in moves} | {
-        p: groups[p] for _e, _g, p in moves if p in groups
-    }
+    released = seats_release(proposal=proposal, run=run)
+    touched = (
+        {g.pk: g for _e, g, _p in moves}
+        | {p: groups[p] for _e, _g, p in moves if p in groups}
+        | {r.group_id: groups[r.group_id] for r in released if r.group_id in groups}
+    )
     meetings_follow(groups=touched.values())
     # a group someone joined since the proposal (a late joiner, a staff move) keeps meeting
     joined = set(

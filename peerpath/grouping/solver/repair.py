@@ -7,7 +7,8 @@ meeting-time changes as possible, keeping the hard rules for every group that ch
 - seats: a group holds at most `max_size` members, its active and its quiet members (inactive
   learners still in it) together. By default a quiet member keeps their seat, so a group full
   of quiet members takes nobody in; with `release_quiet`, a quiet member gives up their seat
-  when an active learner needs it, and `released` counts them;
+  when an active learner needs it (the longest quiet first, given `quiet_days`), they leave
+  the group (`group_of` -1) and `released` counts them;
 - new groups follow the run's rules: one language, an hour in the window that every member
   can make, and between `min_size` and `max_size` active members (a repair-formed group is a
   group like any other, so the run's smallest size applies, not `thin`);
@@ -131,14 +132,18 @@ def repair(
     thin: int = 4,
     seed: int = 0,
     release_quiet: bool = False,
+    quiet_days: np.ndarray | None = None,
 ) -> RepairResult:
     """Repair the groups for this week's activity (see the module docstring). `seed` is
-    accepted for callers' sake; the repair itself is deterministic."""
+    accepted for callers' sake; the repair itself is deterministic. `quiet_days` (per learner,
+    optional) decides which quiet member of a group gives up their seat: the longest quiet."""
     old_of = np.asarray(group_of, np.int64)
     active = np.asarray(active, bool)
     n_groups = len(group_hour)
     _check_input(table, rules, old_of, np.asarray(group_hour, np.int64), active, thin)
-    state = RepairState(table, rules, old_of, group_hour, active, thin, release_quiet)
+    if quiet_days is not None and len(quiet_days) != len(table):
+        raise ValueError(f"quiet_days: {len(quiet_days)} entries for {len(table)} learners")
+    state = RepairState(table, rules, old_of, group_hour, active, thin, release_quiet, quiet_days)
     thin_before = sum(1 for g in range(n_groups) if state.is_thin(g))
     state.orphans.extend(state.waiting_units(active))
     needy = settle_slots(state)

@@ -4,8 +4,9 @@ A group's seats are shared by its active members and its quiet members (inactive
 still in it): a group never holds more than `max_size` of both together. Without
 `release_quiet`, a group full of quiet members takes nobody in; with it, a quiet member gives
 up their seat when an active learner needs it (they leave the group and are counted as
-released). Only active learners are moved by choice; a colleague block (active members of one
-organisation who came with colleagues) moves as one unit.
+released; with `quiet_days`, the longest quiet first). Only active learners are moved by
+choice; a colleague block (active members of one organisation who came with colleagues) moves
+as one unit.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class RepairState:
         active: np.ndarray,
         thin: int,
         release_quiet: bool = False,
+        quiet_days: np.ndarray | None = None,
     ) -> None:
         self.table = table
         self.rules = rules
@@ -54,6 +56,10 @@ class RepairState:
         if release_quiet:
             for i in np.flatnonzero(~active & (self.old_of >= 0)).tolist():
                 self.quiet_members[int(self.old_of[i])].append(i)
+            if quiet_days is not None:
+                # seats are released from the end of the list: the longest quiet go first
+                for members in self.quiet_members.values():
+                    members.sort(key=lambda i: (int(quiet_days[i]), -i))
         self.released: list[int] = []
         self.members: dict[int, list[int]] = defaultdict(list)
         for i in np.flatnonzero(active & (self.old_of >= 0)).tolist():
