@@ -8,9 +8,17 @@ and not this script's JSON writing (client and server share the machine's two co
 
 Baseline measured in the same run: the same server storing statements one per POST.
 
+By default the actors are e-mail addresses no PeerPath user has. With `--learners N` they are
+the addresses of N learners enrolled in a run, so every statement is tied to a user (as on a
+real site) and the index on the statements' users is written on every insert; the run then
+also times progress's `last_activity_at` for all N learners, and shows its query plan, with
+the index and after dropping it, on the same data. `--index both` loads the store twice, once
+without that index and once with it, and prints the two side by side.
+
     .venv/bin/python benchmarks/xapi.py                      # 20,000 statements on SQLite
     .venv/bin/python benchmarks/xapi.py --size 1000000       # the issue's target size
     .venv/bin/python benchmarks/xapi.py --database postgres  # or: both
+    .venv/bin/python benchmarks/xapi.py --learners 20000 --index both --size 500000
 """
 
 import argparse
@@ -30,6 +38,8 @@ import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
+
+from xapi_learners import in_django, learner_email, print_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 50
@@ -66,11 +76,19 @@ def fresh_postgres(url: str, name: str) -> str:
 
 
 class Population:
-    """Learners, activities and verbs the statements are drawn from, sized to the run."""
+    """Learners, activities and verbs the statements are drawn from, sized to the run.
 
-    def __init__(self, size: int, seed: int = 7):
+    With `learners`, the actors are the e-mails of that many enrolled PeerPath learners;
+    otherwise of size/20 agents no PeerPath user has."""
+
+    def __init__(self, size: int, seed: int = 7, learners: int = 0):
         self.random = random.Random(seed)
-        self.agents = [f"mailto:learner{n}@bench.example.org" for n in range(max(size // 20, 10))]
+        if learners:
+            self.agents = ["mailto:" + learner_email(n) for n in range(learners)]
+        else:
+            self.agents = [
+                f"mailto:agent{n}@elsewhere.example.org" for n in range(max(size // 20, 10))
+            ]
         self.activities = [
             f"https://tool.example.org/activities/{n}" for n in range(max(size // 40, 10))
         ]
@@ -261,7 +279,7 @@ def time_gets(http: Http, population: Population, queries: int, since_values: li
     return results
 
 
-def run_one(database: str, args) -> dict:
+def run_one(database: str, args, *, with_index: bool = True) -> dict:
     work = Path(tempfile.mkdtemp(prefix="peerpath-xapi-bench-"))
     env = dict(
         os.environ,
@@ -274,12 +292,18 @@ def run_one(database: str, args) -> dict:
         env["DATABASE_URL"] = fresh_postgres(args.postgres_url, "peerpath_xapi_bench")
     else:
         env["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    tied = f"actors: {args.learners:,} enrolled learners" if args.learners else "actors: no users"
     print(
-        f"\n== {database}: {args.size:,} statements, database in "
+        f"\n== {database}: {args.size:,} statements, {tied}, "
+        f"{'with' if with_index else 'WITHOUT'} the index on users, database in "
         f"{env['DATABASE_URL'].rsplit('@', 1)[-1]}",
         flush=True,
     )
     peerpath(env, "migrate", "--noinput", "-v", "0")
+    if args.learners:
+        in_django(env, "seed", args.learners)
+    if not with_index:
+        in_django(env, "drop-index")
     credentials = peerpath(env, "xapi", "client", "add", "benchmark", capture=True)
     credentials = credentials.strip().splitlines()[-1]
     port = free_port()
@@ -309,7 +333,7 @@ def run_one(database: str, args) -> dict:
                 break
             except (ConnectionError, OSError):
                 time.sleep(0.1)
-        population = Population(args.size)
+        population = Population(args.size, learners=args.learners)
         baseline = post_singles(http, population, args.baseline)
         since_values = []
         rate = 0.0
@@ -334,9 +358,13 @@ def run_one(database: str, args) -> dict:
         cpu = meter.used()
         load_after = os.getloadavg()
         gets = time_gets(http, population, args.queries, since_values)
-    finally:
         server.terminate()
         server.wait(timeout=30)
+        probe = in_django(env, "probe") if args.learners and with_index else None
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     print(f"  baseline, one statement per POST:  {baseline:8.0f} statements/s")
     print(
@@ -356,7 +384,32 @@ def run_one(database: str, args) -> dict:
             f"  GET by {name:<8} limit=100: p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   "
             f"(mean {mean_count:.0f} statements per page; target p95 ≤ 50 ms)"
         )
-    return {"rate": rate, "baseline": baseline, "gets": gets}
+    if probe:
+        print_probe(probe)
+    return {
+        "rate": rate,
+        "baseline": baseline,
+        "gets": gets,
+        "cpu": per_thousand,
+        "with_index": with_index,
+    }
+
+
+def print_side_by_side(database: str, without: dict, with_: dict) -> None:
+    print(f"\n== {database}: without the index on users │ with it (same run, same statements)")
+    rows = [
+        ("statements/s, batches", without["rate"], with_["rate"], "{:,.0f}"),
+        ("statements/s, one per POST", without["baseline"], with_["baseline"], "{:,.0f}"),
+        ("server CPU s / 1,000 stored", without["cpu"]["server"], with_["cpu"]["server"], "{:.3f}"),
+        ("database CPU s / 1,000", without["cpu"]["database"], with_["cpu"]["database"], "{:.3f}"),
+    ]
+    for name in with_["gets"]:
+        rows.append(
+            (f"GET by {name} p95 ms", without["gets"][name][1], with_["gets"][name][1], "{:.1f}")
+        )
+    for label, before, after, shape in rows:
+        ratio = f"{after / before:.2f}×" if before else "-"
+        print(f"  {label:<30} {shape.format(before):>10} │ {shape.format(after):>10}   {ratio}")
 
 
 def main(argv=None) -> None:
@@ -375,10 +428,27 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--baseline", type=int, default=500, help="statements posted one at a time for the baseline"
     )
+    parser.add_argument(
+        "--learners",
+        type=int,
+        default=0,
+        help="actors are the e-mails of this many enrolled PeerPath learners (0: no users)",
+    )
+    parser.add_argument(
+        "--index",
+        choices=["with", "without", "both"],
+        default="with",
+        help="the index on the statements' users: as migrated, dropped, or one run of each",
+    )
     args = parser.parse_args(argv)
     print(f"xAPI benchmark on {os.cpu_count()} CPUs; server and client share the machine.")
     for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
-        run_one(database, args)
+        if args.index == "both":
+            without = run_one(database, args, with_index=False)
+            with_ = run_one(database, args, with_index=True)
+            print_side_by_side(database, without, with_)
+        else:
+            run_one(database, args, with_index=args.index == "with")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ class Statement(models.Model):
     voids = models.UUIDField(null=True, blank=True, help_text="The statement this one voids.")
     voided = models.BooleanField(default=False)
     has_attachments = models.BooleanField(default=False)
-    # No index on these two: each index costs every insert, and no query starts from them.
+    # No plain index on these two: each index costs every insert. No query starts from the
+    # client; the user has the partial index below (statements of PeerPath learners only).
     client = models.ForeignKey(
         XapiClient, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
@@ -117,6 +118,15 @@ class Statement(models.Model):
             models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
             models.Index(
                 fields=["voids"], name="xapi_stmt_voids_p", condition=models.Q(voids__isnull=False)
+            ),
+            # Each learner's latest statement (progress's last_activity_at, risk scores) and
+            # unlinking a deleted user. `voided` sits before `stored` so that the index alone
+            # answers "latest not voided"; statements of agents who are not PeerPath users
+            # (the NULLs) stay out of it.
+            models.Index(
+                fields=["user", "voided", "stored"],
+                name="xapi_stmt_user_p",
+                condition=models.Q(user__isnull=False),
             ),
         ]
 
@@ -227,7 +237,14 @@ class ActivityDefinition(models.Model):
 
 
 class Document(models.Model):
-    """A State, Activity Profile or Agent Profile document."""
+    """A State, Activity Profile or Agent Profile document.
+
+    Documents belong to the run of the client that created them (`run`), or to the whole site
+    when a site-wide client did: a client scoped to a run reads and writes only its run's
+    documents; a site-wide client reads and writes the site's own and every run's (see
+    selectors.document_find for which one an id names when several runs hold it). The same id
+    in the same scope may therefore exist once for the site and once for each run.
+    """
 
     class Kind(models.TextChoices):
         STATE = "state", "State"
@@ -244,14 +261,31 @@ class Document(models.Model):
     etag = models.CharField(max_length=64)
     updated = models.DateTimeField()
     client = models.ForeignKey(XapiClient, null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(
+        "courses.Run",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: a document of the whole site, written by a site-wide client.",
+    )
 
-    key_hash = models.CharField(max_length=64, unique=True, help_text="Of kind, scope and id.")
+    key_hash = models.CharField(max_length=64, help_text="Of kind, scope and id.")
     scope_hash = models.CharField(
         max_length=64, help_text="Of kind, activity, agent, registration."
     )
 
     class Meta:
         indexes = [models.Index(fields=["scope_hash", "updated"], name="xapi_doc_scope")]
+        constraints = [
+            # One document per key in each run, and one for the site: (key_hash, run) lets NULL
+            # runs repeat a key, hence the second, partial constraint. The first also serves
+            # the lookup of a key in every run at once (a site-wide client's).
+            models.UniqueConstraint(fields=["key_hash", "run"], name="xapi_doc_key_run"),
+            models.UniqueConstraint(
+                fields=["key_hash"], condition=models.Q(run__isnull=True), name="xapi_doc_key_site"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"

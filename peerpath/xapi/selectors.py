@@ -4,9 +4,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from peerpath.xapi.errors import BadRequest
+from peerpath.xapi.errors import BadRequest, Conflict
 from peerpath.xapi.models import (
     MEMBER,
     ActivityDefinition,
@@ -192,15 +192,45 @@ def attachment_list(*, hashes: set[str]) -> dict[str, Attachment]:
     return {a.sha2: a for a in Attachment.objects.filter(sha2__in=hashes)}
 
 
-def document_get(*, key_hash: str) -> Document | None:
-    return Document.objects.filter(key_hash=key_hash).first()
+def documents_visible(client):
+    """A client scoped to a run sees the documents of that run; a site-wide client sees the
+    site's and every run's."""
+    rows = Document.objects.all()
+    if client is not None and client.run_id is not None:
+        rows = rows.filter(run_id=client.run_id)
+    return rows
 
 
-def document_id_list(*, scope_hash: str, since: dt.datetime | None = None) -> list[str]:
-    rows = Document.objects.filter(scope_hash=scope_hash)
+def document_find(*, key_hash: str, client, lock: bool = False) -> Document | None:
+    """The document a key names for this client, or None.
+
+    For a site-wide client: the site's own document, else the one run's that holds the key;
+    when several runs hold it and the site does not, which one is meant cannot be told, and
+    the answer is a Conflict rather than a guess (with `lock`, the rows are locked for update).
+    """
+    rows = documents_visible(client).filter(key_hash=key_hash)
+    if lock:
+        rows = rows.select_for_update()
+    found = list(rows.order_by(F("run_id").asc(nulls_first=True))[:2])
+    if len(found) == 2 and found[0].run_id is not None:
+        raise Conflict(
+            "documents with this id exist for several runs: use the credentials of a client "
+            "scoped to the run whose document is meant"
+        )
+    return found[0] if found else None
+
+
+def document_get(*, key_hash: str, client) -> Document | None:
+    return document_find(key_hash=key_hash, client=client)
+
+
+def document_id_list(*, scope_hash: str, client, since: dt.datetime | None = None) -> list[str]:
+    """The ids of the documents in a scope, oldest update first, each id once."""
+    rows = documents_visible(client).filter(scope_hash=scope_hash)
     if since is not None:
         rows = rows.filter(updated__gt=since)
-    return list(rows.order_by("updated", "id").values_list("document_id", flat=True))
+    ids = rows.order_by("updated", "id").values_list("document_id", flat=True)
+    return list(dict.fromkeys(ids))
 
 
 def activity_definition_get(*, iri: str) -> dict | None:

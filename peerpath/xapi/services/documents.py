@@ -1,15 +1,20 @@
-"""State, Activity Profile and Agent Profile documents, with ETag concurrency control."""
+"""State, Activity Profile and Agent Profile documents, with ETag concurrency control.
+
+A document belongs to the run of the client that creates it, or to the site when that client
+is site-wide; which documents a client reads and changes is the selectors' documents_visible.
+"""
 
 import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peerpath.xapi.errors import BadRequest, Conflict, PreconditionFailed
 from peerpath.xapi.models import Document
+from peerpath.xapi.selectors import document_find, documents_visible
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,7 @@ def document_write(
     """PUT (replace) or POST (merge JSON objects) a document."""
     now = now or timezone.now()
     with transaction.atomic():
-        existing = (
-            Document.objects.select_for_update()
-            .filter(key_hash=scope.key_hash(document_id))
-            .first()
-        )
+        existing = document_find(key_hash=scope.key_hash(document_id), client=client, lock=True)
         check_preconditions(
             existing,
             if_match=if_match,
@@ -111,6 +112,7 @@ def document_write(
             raise BadRequest("body: POST of a JSON document must send a JSON object")
         if existing is None:
             existing = Document(
+                run_id=client.run_id if client is not None else None,
                 kind=scope.kind,
                 activity_iri=scope.activity_iri,
                 agent_ifi=scope.agent_ifi,
@@ -124,7 +126,14 @@ def document_write(
         existing.etag = etag_of(content)
         existing.updated = now
         existing.client = client
-        existing.save()
+        try:
+            existing.save()
+        except IntegrityError:
+            # Another request created the same document meanwhile (there was no row to lock).
+            raise Conflict(
+                f"the document {document_id[:80]!r} was created by another request at the "
+                "same moment; read it and send If-Match"
+            ) from None
     return existing
 
 
@@ -135,21 +144,18 @@ def document_delete(
     since: dt.datetime | None = None,
     if_match: str | None = None,
     if_none_match: str | None = None,
+    client=None,
 ) -> int:
-    """Delete one document, or (State only) every document in the scope, or those of them
-    updated after `since`; return how many."""
+    """Delete one document, or (State only) every document in the scope the client sees, or
+    those of them updated after `since`; return how many."""
     with transaction.atomic():
         if document_id is None:
-            rows = Document.objects.filter(scope_hash=scope.scope_hash())
+            rows = documents_visible(client).filter(scope_hash=scope.scope_hash())
             if since is not None:
                 rows = rows.filter(updated__gt=since)
             deleted, _ = rows.delete()
             return deleted
-        existing = (
-            Document.objects.select_for_update()
-            .filter(key_hash=scope.key_hash(document_id))
-            .first()
-        )
+        existing = document_find(key_hash=scope.key_hash(document_id), client=client, lock=True)
         check_preconditions(existing, if_match=if_match, if_none_match=if_none_match, require=False)
         if existing is None:
             return 0

@@ -2,12 +2,17 @@
 
 import functools
 import json
+import logging
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.core import signals
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.log import log_response
 from django.views.decorators.csrf import csrf_exempt
 
 from peerpath.common.errors import ApplicationError
@@ -90,6 +95,8 @@ def xapi_endpoint(
                     response["WWW-Authenticate"] = 'Basic realm="PeerPath xAPI"'
             except ApplicationError as error:
                 response = error_response(400, str(error))
+            except Exception as error:  # noqa: BLE001 - every response names the version
+                response = unexpected_error_response(request, error)
             if consistent_through_header:
                 consistent_through(response)
             if request.method == "HEAD":
@@ -100,6 +107,40 @@ def xapi_endpoint(
         return wrapper
 
     return decorate
+
+
+def unexpected_error_response(request, error: Exception) -> JsonResponse:
+    """The reply to an exception no view expected, shaped like every other LRS reply.
+
+    Django's own 4xx exceptions keep their status. Anything else is a 500 whose body holds no
+    traceback; the exception is logged and signalled (got_request_exception) as Django would
+    without this wrapper, so error reports still arrive. Writes run in one transaction each:
+    a service that raises has stored nothing.
+    """
+    logger = None
+    if isinstance(error, Http404):
+        response = error_response(404, "not found")
+    elif isinstance(error, PermissionDenied):
+        response = error_response(403, "forbidden")
+    elif isinstance(error, SuspiciousOperation):
+        response = error_response(400, "the request is malformed or too large")
+        logger = logging.getLogger(f"django.security.{type(error).__name__}")
+    elif isinstance(error, DjangoBadRequest):
+        response = error_response(400, "the request is malformed")
+    else:
+        signals.got_request_exception.send(sender=None, request=request)
+        detail = f": {type(error).__name__}: {error}" if settings.DEBUG else ""
+        response = error_response(500, "the LRS failed to handle this request" + detail)
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=error,
+        **({"logger": logger, "level": "error"} if logger else {}),
+    )
+    return response
 
 
 # The form fields of the alternate request syntax that stand for headers (1.0.3 Communication 1.3).

@@ -49,15 +49,20 @@ def _document_response(
             since=p.timestamp_param(params, "since"),
             if_match=request.headers.get("If-Match"),
             if_none_match=request.headers.get("If-None-Match"),
+            client=request.xapi_client,
         )
         return HttpResponse(status=204)
     if document_id is None:
         since = p.timestamp_param(params, "since")
-        ids = selectors.document_id_list(scope_hash=scope.scope_hash(), since=since)
+        ids = selectors.document_id_list(
+            scope_hash=scope.scope_hash(), client=request.xapi_client, since=since
+        )
         return JsonResponse(ids, safe=False)
     if "since" in params:
         raise BadRequest(f"since: not allowed together with {id_name}")
-    document = selectors.document_get(key_hash=scope.key_hash(document_id))
+    document = selectors.document_get(
+        key_hash=scope.key_hash(document_id), client=request.xapi_client
+    )
     if document is None:
         raise NotFound(f"{id_name}: no document {document_id[:80]!r}")
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
