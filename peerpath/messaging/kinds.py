@@ -43,9 +43,12 @@ def _video_url(group) -> str:
         return ""
 
 
-def _weekly_context(enrolment, week: int, module, group, meeting, home_url: str) -> dict:
+def _weekly_context(
+    enrolment, week: int, module, group, meeting, home_url: str, local_time=None
+) -> dict:
     from peerpath.common.timefmt import format_local
 
+    local_time = local_time or format_local
     activities = list(module.activities.all()) if module else []
     return {
         "run": enrolment.run,
@@ -64,7 +67,7 @@ def _weekly_context(enrolment, week: int, module, group, meeting, home_url: str)
         ],
         "group": group,
         "meeting": meeting,
-        "meeting_time": format_local(meeting.starts_at, enrolment.timezone) if meeting else "",
+        "meeting_time": local_time(meeting.starts_at, enrolment.timezone) if meeting else "",
         "leader": meeting.leader.user.name if meeting and meeting.leader else "",
         "you_lead": bool(meeting and meeting.leader_id == enrolment.pk),
         "home_url": home_url,
@@ -123,6 +126,7 @@ def build_weekly_module_many(messages) -> list[dict]:
         ).select_related("leader__user")
     }
     home_url = _home_url()
+    local_time = _local_time_memo()
     contexts = []
     for message in messages:
         enrolment = enrolments[message.context["enrolment"]]
@@ -136,9 +140,27 @@ def build_weekly_module_many(messages) -> list[dict]:
                 group,
                 meetings.get((group.pk, week)) if group else None,
                 home_url,
+                local_time,
             )
         )
     return contexts
+
+
+def _local_time_memo():
+    """`format_local` remembered for one batch: a group's members share a meeting and most
+    share a timezone, and formatting a date in a language costs more than the rest of the
+    context. The active language does not change within a batch."""
+    from peerpath.common.timefmt import format_local
+
+    seen: dict = {}
+
+    def local_time(instant, tz_name: str) -> str:
+        key = (instant, tz_name)
+        if key not in seen:
+            seen[key] = format_local(instant, tz_name)
+        return seen[key]
+
+    return local_time
 
 
 def _enrolment_context(message) -> dict:

@@ -311,6 +311,9 @@ def _desired_for_pending(data: RunData, policy: Policy, row) -> dt.datetime | No
         return _due_base(day, policy, data.enrolments[enrolment][1])
     if policy.trigger == Trigger.INACTIVITY:
         return "the learner was active again"
+    if policy.trigger == Trigger.SURVEY_UNANSWERED:
+        # still unanswered in an open survey, it would be among this tick's wants
+        return "the survey was answered or has closed"
     return row.due_at
 
 

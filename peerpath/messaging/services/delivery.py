@@ -14,8 +14,6 @@ import hashlib
 import hmac
 import logging
 import queue
-import re
-import smtplib
 import socket
 import threading
 import time
@@ -24,7 +22,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,6 +31,14 @@ from peerpath.messaging.mime import build_mime
 from peerpath.messaging.models import OutboxMessage
 from peerpath.messaging.services.outbox import block_reasons
 from peerpath.messaging.services.render import RenderedMessage, TemplateSet, message_render
+from peerpath.messaging.services.smtp import (
+    close_quietly,
+    describe_error,
+    is_connection_error,
+    is_transient,
+    send_reconnecting,
+    smtp_mailer,
+)
 from peerpath.messaging.windows import in_window, window_next
 
 logger = logging.getLogger(__name__)
@@ -104,21 +110,6 @@ def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
         .select_related("recipient", "run")
         .order_by("due_at", "id")
     )
-
-
-def _is_transient(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return all(400 <= code < 500 for code in codes)
-    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError)
-
-
-def _is_connection_error(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
-        return False
-    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError)
 
 
 def message_headers(message: OutboxMessage, rendered: RenderedMessage) -> dict[str, str]:
@@ -221,32 +212,15 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2**attempts, 240))
 
 
-def describe_error(error: Exception) -> str:
-    """'SMTPDataError: 550 5.1.1 No such mailbox' rather than a repr of bytes."""
-    if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        return f"{type(error).__name__}: {error.smtp_code} {text}"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        parts = []
-        for address, (code, text) in error.recipients.items():
-            if isinstance(text, bytes):
-                text = text.decode("utf-8", "replace")
-            parts.append(f"{address}: {code} {text}")
-        return f"{type(error).__name__}: " + "; ".join(parts)
-    return f"{type(error).__name__}: {error}"
-
-
 def _record_failure(message: OutboxMessage, error: Exception, now) -> str:
     message.last_error = describe_error(error)[:2000]
     message.claimed_by = ""
-    if _is_connection_error(error):
+    if is_connection_error(error):
         # The server is away, not the message at fault: wait for it, however long.
         message.status = OutboxMessage.Status.PENDING
         message.due_at = now + min(_backoff(message.attempts), dt.timedelta(minutes=15))
         outcome = "retry"
-    elif _is_transient(error) and message.attempts < MAX_ATTEMPTS:
+    elif is_transient(error) and message.attempts < MAX_ATTEMPTS:
         message.status = OutboxMessage.Status.PENDING
         message.due_at = now + _backoff(message.attempts)
         outcome = "retry"
@@ -266,7 +240,7 @@ def outbox_deliver_due(
     recorder = _Recorder(getattr(settings, "PEERPATH_OUTBOX_FLUSH", 20))
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
     started = time.monotonic()
-    sender = _ThreadSender(recorder) if _smtp_mailer() else _InlineSender()
+    sender = _ThreadSender(recorder) if smtp_mailer() else _InlineSender()
     try:
         while max_seconds is None or time.monotonic() - started < max_seconds:
             if sender.down is not None:
@@ -283,41 +257,6 @@ def outbox_deliver_due(
     return counts
 
 
-def _open(connection):
-    if connection is None:
-        connection = mailers.default
-    connection.open()
-    return connection
-
-
-def _send_reconnecting(connection, email):
-    """Send one message; one reconnect when the connection dropped (a relay that closed an
-    idle connection is normal). Returns the connection; raises the last error."""
-    try:
-        connection = _open(connection)
-        _send(connection, email)
-        return connection
-    except Exception as error:
-        if not (_is_connection_error(error) and connection is not None):
-            raise
-    try:
-        connection.close()
-    except Exception:
-        pass
-    connection = _open(connection)
-    _send(connection, email)
-    return connection
-
-
-def _close_quietly(connection) -> None:
-    if connection is None:
-        return
-    try:
-        connection.close()
-    except Exception:  # a dropped connection cannot be closed politely
-        logger.warning("closing the mail connection failed", exc_info=True)
-
-
 class _InlineSender:
     """Sends each message as it is handed over, on the calling thread (any mail backend)."""
 
@@ -327,11 +266,11 @@ class _InlineSender:
 
     def submit(self, message, rendered, email, recorder, counts) -> None:
         try:
-            self.connection = _send_reconnecting(self.connection, email)
+            self.connection = send_reconnecting(self.connection, email)
             error = None
         except Exception as failure:
             error = failure
-            if _is_connection_error(failure):
+            if is_connection_error(failure):
                 self.down = failure
         _outcome(message, rendered, error, recorder, counts)
 
@@ -339,7 +278,7 @@ class _InlineSender:
         pass
 
     def close(self, recorder, counts) -> None:
-        _close_quietly(self.connection)
+        close_quietly(self.connection)
         self.connection = None
 
 
@@ -383,14 +322,14 @@ class _ThreadSender:
                 continue
             self.permits.acquire()
             try:
-                self.connection = _send_reconnecting(self.connection, email)
+                self.connection = send_reconnecting(self.connection, email)
                 error = None
             except Exception as failure:
                 error = failure
-                if _is_connection_error(failure):
+                if is_connection_error(failure):
                     self.down = failure
             self.done.put((message, rendered, error, True))
-        _close_quietly(self.connection)
+        close_quietly(self.connection)
         self.connection = None
 
     def submit(self, message, rendered, email, recorder, counts) -> None:
@@ -501,7 +440,7 @@ def _deliver_batch(batch, sender, recorder: _Recorder, counts: dict) -> None:
 def _outgoing(message: OutboxMessage, rendered: RenderedMessage):
     """Raw MIME bytes with the envelope when the mailer is an SMTP connection and the message
     has no attachments (the fast path); otherwise Django's EmailMultiAlternatives."""
-    if rendered.attachments or not _smtp_mailer():
+    if rendered.attachments or not smtp_mailer():
         return build_email(message, rendered)
     sender = _address_of(settings.DEFAULT_FROM_EMAIL)
     raw = build_mime(
@@ -513,58 +452,6 @@ def _outgoing(message: OutboxMessage, rendered: RenderedMessage):
         headers=message_headers(message, rendered),
     )
     return (sender, message.to_email, raw)
-
-
-def _smtp_mailer() -> bool:
-    backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
-    return backend == "django.core.mail.backends.smtp.EmailBackend"
-
-
-def _send(connection, email) -> None:
-    if isinstance(email, tuple):
-        sender, to, raw = email
-        client = getattr(connection, "connection", None)
-        if client is None:
-            raise smtplib.SMTPServerDisconnected("the SMTP connection is not open")
-        if _PLAIN_ADDRESS.fullmatch(sender) and _PLAIN_ADDRESS.fullmatch(to):
-            _sendmail_plain(client, sender, to, raw)
-        else:
-            client.sendmail(sender, [to], raw)
-        return
-    if connection.send_messages([email]) != 1:
-        raise RuntimeError("the mail backend accepted no message")
-
-
-_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+\-=!#$&'*/?^`{|}~]+@[A-Za-z0-9.\-]+")
-
-
-def _abandon(client: smtplib.SMTP, code: int) -> None:
-    """What sendmail does after a refusal: hang up on 421, otherwise reset the transaction."""
-    if code == 421:
-        client.close()
-    else:
-        client._rset()
-
-
-def _sendmail_plain(client: smtplib.SMTP, sender: str, to: str, raw: bytes) -> None:
-    """`client.sendmail(sender, [to], raw)` for plain ASCII addresses, with the same commands,
-    replies and errors, without parsing both addresses again for every message."""
-    client.ehlo_or_helo_if_needed()
-    size = f" size={len(raw)}" if client.does_esmtp and client.has_extn("size") else ""
-    client.putcmd("mail", f"FROM:<{sender}>{size}")
-    code, reply = client.getreply()
-    if code != 250:
-        _abandon(client, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    client.putcmd("rcpt", f"TO:<{to}>")
-    code, reply = client.getreply()
-    if code not in (250, 251):
-        _abandon(client, code)
-        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
-    code, reply = client.data(raw)
-    if code != 250:
-        _abandon(client, code)
-        raise smtplib.SMTPDataError(code, reply)
 
 
 def _release_rest(rest, error, now, recorder, counts) -> None:

@@ -10,11 +10,13 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.template import Context, Template, TemplateDoesNotExist, engines
-from django.template.base import TextNode, Variable
+from django.template.base import TextNode, TokenType, Variable, render_value_in_context
 from django.template.defaulttags import IfNode
-from django.templatetags.i18n import TranslateNode
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from peerpath.common.signed_links import link_token_make
@@ -113,11 +115,62 @@ def _constant_translation(node) -> bool:
     )
 
 
+class _TranslatedBlock(BlockTranslateNode):
+    """A `{% blocktranslate %}` without plural or context, its message looked up once in the
+    language it was prepared for: rendering it only fills in the values."""
+
+    def __init__(self, node: BlockTranslateNode, translated: str):
+        super().__init__(
+            node.extra_context,
+            node.singular,
+            trimmed=node.trimmed,
+            asvar=node.asvar,
+            tag_name=node.tag_name,
+        )
+        self.token, self.origin = node.token, node.origin
+        self.translated = translated
+        self.names = [t.contents for t in node.singular if t.token_type == TokenType.VAR]
+
+    def render(self, context, nested=False):
+        context.update({name: value.resolve(context) for name, value in self.extra_context.items()})
+        missing = context.template.engine.string_if_invalid
+        data = {}
+        for name in self.names:
+            if name in context:
+                value = context[name]
+            else:
+                value = missing % name if "%s" in missing else missing
+            data[name] = render_value_in_context(value, context)
+        context.pop()
+        try:
+            result = self.translated % data
+        except (KeyError, ValueError):  # a broken translation: Django's own way reports it
+            return super().render(context, nested)
+        if self.asvar:
+            context[self.asvar] = SafeString(result)
+            return ""
+        return result
+
+
+def _plain_block_translation(node) -> bool:
+    return (
+        type(node) is BlockTranslateNode
+        and not node.plural
+        and not node.counter
+        and not node.message_context
+    )
+
+
 def _fold(nodelist, context: Context) -> None:
-    """Replace each constant `{% translate %}` by its text in the active language."""
+    """Replace each constant `{% translate %}` by its text in the active language, and look up
+    the message of each plain `{% blocktranslate %}` once."""
     for index, node in enumerate(nodelist):
         if _constant_translation(node):
             nodelist[index] = TextNode(node.render(context))
+            continue
+        if _plain_block_translation(node):
+            message, _names = node.render_token_list(node.singular)
+            nodelist[index] = _TranslatedBlock(node, translation.gettext(message))
             continue
         if isinstance(node, IfNode):
             for _condition, branch in node.conditions_nodelists:
@@ -127,6 +180,17 @@ def _fold(nodelist, context: Context) -> None:
             child = getattr(node, name, None)
             if child:
                 _fold(child, context)
+
+
+@lru_cache(maxsize=32)
+def _footer_texts(language: str) -> tuple[str, str, str]:
+    """The footer's words in one language, looked up once rather than for every message."""
+    with translation.override(language):
+        return (
+            _("You receive this as a participant in %(run)s."),
+            _("Mail preferences:"),
+            _("Mail preferences"),
+        )
 
 
 @lru_cache(maxsize=512)
@@ -199,16 +263,15 @@ def message_render(
             html = _render(_prepared(html_t, language, True), context, autoescape=True)
         if declinable:
             run = context.get("run") or message.run
-            footer = _("You receive this as a participant in %(run)s.") % {"run": run}
-            text += f"\n-- \n{footer}\n{_('Mail preferences:')} {preferences_url}\n"
+            participant, preferences_label, preferences_link = _footer_texts(language)
+            footer = participant % {"run": run}
+            text += f"\n-- \n{footer}\n{preferences_label} {preferences_url}\n"
             if html:
-                from django.utils.html import format_html
-
                 html += format_html(
                     '<hr><p style="font-size:small;color:#555">{} <a href="{}">{}</a></p>',
                     footer,
                     preferences_url,
-                    _("Mail preferences"),
+                    preferences_link,
                 )
     return RenderedMessage(
         subject=" ".join(subject.split()),

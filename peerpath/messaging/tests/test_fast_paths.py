@@ -21,6 +21,11 @@ SOURCE = (
     "{% for item in items %}<{{ item }}> {% translate 'Q&A' %}{% endfor %}"
     "{% blocktranslate with who=name %}Hello {{ who }}{% endblocktranslate %}"
     "{% translate 'January' as month %}[{{ month }}]"
+    "{% blocktranslate %}Hi {{ name }} & {{ nobody }}{% endblocktranslate %}"
+    "{% blocktranslate with who=name asvar greeting %}Hello {{ who }}{% endblocktranslate %}"
+    "({{ greeting }})"
+    "{% blocktranslate count n=items|length %}{{ n }} item{% plural %}{{ n }} items"
+    "{% endblocktranslate %}"
 )
 
 
@@ -90,3 +95,31 @@ def test_the_sender_thread_delivers_each_message_once_and_records_every_outcome(
     failed = OutboxMessage.objects.get(status="failed")
     assert "550" in failed.last_error and failed.to_email not in received
     assert not OutboxMessage.objects.filter(status="sending").exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b".starts with a dot\r\n..two dots\r\nmiddle . dot\r\n.\r\nlast line",
+        b"no final line break\r\n.",
+        b"ends with a line break\r\n",
+    ],
+)
+def test_the_raw_data_phase_sends_lines_starting_with_a_dot_unchanged(smtp_server, body):
+    """Dot-stuffing (RFC 5321 4.5.2) by byte replacement: the server, which removes the
+    stuffing, receives exactly what smtplib's own `sendmail` would have delivered."""
+    from django.core.mail import mailers
+
+    from peerpath.messaging.services.smtp import _sendmail_plain
+
+    raw = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: dots\r\n\r\n" + body
+    connection = mailers.default
+    connection.open()
+    try:
+        _sendmail_plain(connection.connection, "a@example.org", "b@example.org", raw)
+        connection.connection.sendmail("a@example.org", ["b@example.org"], raw)
+    finally:
+        connection.close()
+    ours, theirs = smtp_server.received
+    assert ours.raw == theirs.raw
+    assert ours.raw.split(b"\r\n\r\n", 1)[1].startswith(body.split(b"\r\n")[0])

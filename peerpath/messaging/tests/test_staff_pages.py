@@ -1,7 +1,10 @@
 """Staff pages: a run's outbox (counts, failures, retry, cancel), its plan, and the template
 editor with preview for any learner and test-send to oneself."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 
 from peerpath.messaging.models import MessageTemplate, OutboxMessage, PlanEntry
@@ -19,6 +22,9 @@ def staff(small_run):
     return client
 
 
+# A Wednesday noon (UTC) of the run's first week: no learner's Monday-morning window is open, so
+# the weekly mails wait whatever the real clock says.
+@time_machine.travel(dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC))
 def test_the_run_outbox_counts_by_message_and_status_and_shows_failures(
     small_run, staff, smtp_server
 ):
