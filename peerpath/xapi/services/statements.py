@@ -284,12 +284,7 @@ def _write(fresh: list[Incoming], *, client, now, stored, authority, version, at
             ignore_conflicts=True,
         )
     if completing:
-        saved = Statement.objects.filter(statement_id__in=list(completing)).only(
-            "statement_id", "stored", "user_id"
-        )
-        statement_effects_apply(
-            rows=[(row, completing[str(row.statement_id)]) for row in saved], client=client
-        )
+        statement_effects_apply(completing=completing, client=client)
     voiding_targets = [item.facts.voids for item in fresh if item.facts.voids]
     if voiding_targets:
         voided = list(

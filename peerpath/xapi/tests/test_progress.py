@@ -1,9 +1,12 @@
 """Completing statements about mapped activity IRIs mark PeerPath activities done."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from peerpath.progress.models import Completion
 from peerpath.progress.services import completion_mark
+from peerpath.xapi.models import Statement, StatementEffect
 from peerpath.xapi.services import activity_iri_map, client_create
 from peerpath.xapi.tests.helpers import Lrs, make_statement, new_id
 from tests.factories import ActivityFactory, EnrolmentFactory, ModuleFactory, RunFactory
@@ -142,3 +145,36 @@ def test_completing_statement_voided_before_it_arrived_marks_nothing_done(lrs, c
     assert void(lrs, target).status_code == 200
     assert lrs.put(make_statement(verb=COMPLETED, activity=IRI), target).status_code == 204
     assert done(enrolment, activity) is None
+
+
+def test_a_batch_marks_the_mapped_activity_done_and_keeps_the_unmapped_ones_stored(lrs, course):
+    run, activity, enrolment = course
+    other = ActivityFactory(module=activity.module)
+    batch = [
+        make_statement(verb=COMPLETED, activity="https://tool.example.org/unmapped/1"),
+        make_statement(verb=COMPLETED, activity=IRI),
+        make_statement(verb=COMPLETED, activity="https://tool.example.org/unmapped/2"),
+    ]
+    assert lrs.post(batch).status_code == 200
+    assert done(enrolment, activity).source == "xapi"
+    assert done(enrolment, other) is None
+    assert StatementEffect.objects.filter(enrolment=enrolment).count() == 1
+    assert Statement.objects.filter(user=enrolment.user).count() == 3
+
+
+def test_completions_about_unmapped_activities_read_no_statement_back(lrs, course):
+    """The progress mapping's cost stays off batches that name no mapped activity."""
+    run, activity, enrolment = course
+    batch = [
+        make_statement(verb=COMPLETED, activity=f"https://tool.example.org/u/{n}") for n in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert lrs.post(batch).status_code == 200
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and '"xapi_statement"' in query["sql"]
+    ]
+    assert reads == []
+    assert Statement.objects.filter(user=enrolment.user).count() == 5
+    assert Completion.objects.count() == 0
