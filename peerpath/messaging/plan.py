@@ -27,8 +27,8 @@ def run_weekly_messages_plan(*, run, enrolments=None, weeks=None) -> int:
     """Plan the weekly module mail of every week (or of `weeks`) for each confirmed learner;
     returns how many rows were new."""
     from peerpath.enrollment.models import Enrolment
-    from peerpath.messaging.planner import RunData, _wants_module_start
     from peerpath.messaging.services import outbox_enqueue_many
+    from peerpath.messaging.wants import RunData, _wants_module_start
 
     policy = policy_for(run.pk, "weekly_module")
     if enrolments is None:
