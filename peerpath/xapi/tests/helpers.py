@@ -81,3 +81,16 @@ def make_statement(
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def ids_of(response) -> list[str]:
+    """The ids of a successful GET's statements, in order."""
+    assert response.status_code == 200, response.content
+    return [s["id"] for s in response.json()["statements"]]
+
+
+def stored(lrs, stmt) -> str:
+    """PUT `stmt` under a fresh id; returns the id."""
+    sid = new_id()
+    assert lrs.put(stmt, sid).status_code == 204
+    return sid

@@ -6,17 +6,12 @@ import pytest
 import time_machine
 
 from peerpath.xapi.services import client_create
-from peerpath.xapi.tests.helpers import Lrs, make_statement, new_id
+from peerpath.xapi.tests.helpers import Lrs, ids_of, make_statement, new_id
 
 pytestmark = pytest.mark.django_db
 ADA, BOB = "mailto:ada@example.org", "mailto:bob@example.org"
 READ, QUIZ = "http://example.org/activities/read", "http://example.org/activities/quiz"
 DID = "http://example.org/verbs/did"
-
-
-def ids_of(response):
-    assert response.status_code == 200, response.content
-    return [s["id"] for s in response.json()["statements"]]
 
 
 def store(lrs, when, **kwargs):

@@ -4,23 +4,12 @@ voided statements, parameter names."""
 
 import pytest
 
-from peerpath.xapi.tests.helpers import make_statement, new_id
+from peerpath.xapi.tests.helpers import ids_of, make_statement, stored
 
 pytestmark = pytest.mark.django_db
 ADA, BOB = "mailto:ada@example.org", "mailto:bob@example.org"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 ACTIVITY = "http://example.org/activities/intro"
-
-
-def ids_of(response):
-    assert response.status_code == 200, response.content
-    return [s["id"] for s in response.json()["statements"]]
-
-
-def stored(lrs, stmt):
-    sid = new_id()
-    assert lrs.put(stmt, sid).status_code == 204
-    return sid
 
 
 @pytest.mark.xapi_req("DATA-2.5-a", "COMM-2.1.3-c")

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from peerpath.xapi.models import Statement, StatementTarget
-from peerpath.xapi.tests.helpers import make_statement, new_id
+from peerpath.xapi.tests.helpers import ids_of, make_statement, new_id
 
 pytestmark = pytest.mark.django_db
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -30,11 +30,6 @@ def put_at(lrs, minutes, statement_id, **kwargs):
         response = lrs.put(make_statement(**kwargs), statement_id)
     assert response.status_code == 204, response.content
     return statement_id
-
-
-def ids_of(response):
-    assert response.status_code == 200, response.content
-    return [s["id"] for s in response.json()["statements"]]
 
 
 # Voiding (Data 2.3.2): "An LRS MUST consider a Statement it contains voided if and only if the

@@ -12,24 +12,13 @@ from django.test import RequestFactory
 from peerpath.xapi import views
 from peerpath.xapi.models import Statement
 from peerpath.xapi.services import client_create
-from peerpath.xapi.tests.helpers import Lrs, make_statement, new_id
+from peerpath.xapi.tests.helpers import Lrs, make_statement, new_id, stored
 from peerpath.xapi.validation import parse_timestamp
 
 pytestmark = pytest.mark.django_db
 ADA, BOB = "mailto:ada@example.org", "mailto:bob@example.org"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 ACTIVITY = "http://example.org/activities/intro"
-
-
-def ids_of(response):
-    assert response.status_code == 200, response.content
-    return [s["id"] for s in response.json()["statements"]]
-
-
-def stored(lrs, stmt):
-    sid = new_id()
-    assert lrs.put(stmt, sid).status_code == 204
-    return sid
 
 
 @pytest.mark.xapi_req("DATA-2.4.8-a", "DATA-4.5-b")
