@@ -17,7 +17,8 @@ meeting-time changes as possible, keeping the hard rules for every group that ch
 Steps (`repair_steps`, `repair_match`):
 
 1. inside each (language, hour) slot, where nobody's meeting time changes: keep the thin groups
-   whose keeping moves the fewest learners, top them up from the slot's closed thin groups or
+   whose keeping moves the fewest learners now and likely next week (a group kept at `thin`
+   is likely thin again: `KEEP_MOVES`), top them up from the slot's closed thin groups or
    by single learners of its groups with more than `thin` active members, and seat the members
    of closed groups in the slot's groups with seats. A slot with fewer than `thin` active
    learners is gathered into one group and left to step 3;
