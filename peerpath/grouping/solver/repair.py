@@ -33,9 +33,11 @@ Steps (`repair_steps`, `repair_match`):
    run's rules; whoever is still left waits, with `group_of` -1.
 
 Only active learners are moved by choice. The result reports the disruption: active learners
-moved, active learners whose meeting time changed (a learner left waiting counts in both),
-share of previous co-member pairs (both active) still together, groups touched, learners
-waiting and quiet members released. The repair is deterministic: the same input gives the
+moved (out of their group: a learner left waiting counts), active learners who keep a group but
+now meet at another hour (`time_changed`), active learners who had a group and are left
+waiting (`left_waiting`, neither a time change nor a group), share of previous co-member pairs
+(both active) still together, groups touched, learners waiting (also those left waiting by
+earlier repairs) and quiet members released. The repair is deterministic: the same input gives the
 same answer.
 """
 
@@ -58,13 +60,14 @@ class RepairResult:
     group_of: np.ndarray  # per learner; active learners waiting for a group have -1
     group_hour: np.ndarray  # per group (old groups first, then new ones)
     moved: int
-    time_changed: int
+    time_changed: int  # active learners in a group at another hour than before
     pairs_kept: float
     groups_touched: int
     thin_before: int
     thin_after: int
     waiting: int
     released: int = 0  # quiet members who gave up their seat (only with `release_quiet`)
+    left_waiting: int = 0  # active learners who had a group before and have none now
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +79,7 @@ class RepairResult:
             "thin_after": self.thin_after,
             "waiting": self.waiting,
             "released": self.released,
+            "left_waiting": self.left_waiting,
         }
 
 
@@ -161,7 +165,8 @@ def repair(
     moved_mask = new_of[on] != old_of[on]
     old_h = old_hour[old_of[on]]
     new_h = np.where(new_of[on] >= 0, group_hour_out[np.maximum(new_of[on], 0)], -1)
-    time_changed = int((new_h != old_h).sum())
+    time_changed = int(((new_h != old_h) & (new_h >= 0)).sum())
+    left_waiting = int((new_h < 0).sum())
     pairs = together = 0
     by_old: dict[int, list[int]] = defaultdict(list)
     for i in on.tolist():
@@ -187,4 +192,5 @@ def repair(
         thin_after=int(((after > 0) & (after < thin)).sum()),
         waiting=int((active & (new_of < 0)).sum()),
         released=len(state.released),
+        left_waiting=left_waiting,
     )

@@ -218,7 +218,7 @@ def test_repair_forms_a_new_group_at_a_new_hour_and_schedules_its_meetings(run):
     proposal = repair_propose(run=run)
     assert proposal.figures["thin_before"] == 3 and proposal.figures["thin_after"] == 0
     assert proposal.new_groups == [{"language": "en", "hour_utc": shared}]
-    assert proposal.figures["time_changed"] == 6
+    assert proposal.figures["time_changed"] == 6 and proposal.figures["left_waiting"] == 0
     repair_apply(proposal=proposal)
     homes = {GroupMembership.objects.get(enrolment=e).group for e in active}
     assert len(homes) == 1

@@ -18,6 +18,8 @@ from peerpath.grouping.models import (
     StudyGroup,
 )
 from peerpath.grouping.services import (
+    groups_form,
+    groups_publish,
     late_joiner_place,
     late_joiners_place_run,
     repair_apply,
@@ -273,3 +275,25 @@ def test_staff_propose_and_apply_a_repair_with_releases_from_the_page(
     )
     assert "moved and released learners are being told" in answer.content.decode()
     assert SeatRelease.objects.get(enrolment=full["longest_quiet"]).repair == proposal
+
+
+def test_a_learner_left_without_a_group_is_counted_apart_from_time_changes(run, client):  # noqa: F811
+    # the morning group keeps two active members; nobody else of their language meets at an
+    # hour they can make, so the repair closes it and they wait: moved, not a time change
+    EnrolmentFactory.create_batch(7, run=run, availability_utc=EVENING)
+    EnrolmentFactory.create_batch(7, run=run, availability_utc=MORNING)
+    groups_form(run=run)
+    groups_publish(run=run)
+    evening = StudyGroup.objects.get(run=run, hour_utc__in=EVENING)
+    morning = StudyGroup.objects.get(run=run, hour_utc__in=MORNING)
+    everyone = [m.enrolment for g in (evening, morning) for m in g.memberships.all()]
+    make_quiet(everyone)
+    mornings = [m.enrolment for m in morning.memberships.all()][:2]
+    make_active([m.enrolment for m in evening.memberships.all()][:5] + mornings)
+    proposal = repair_propose(run=run)
+    assert proposal.figures["thin_after"] == 0
+    assert proposal.figures["moved"] == 2 and proposal.figures["left_waiting"] == 2
+    assert proposal.figures["time_changed"] == 0
+    client.force_login(StaffFactory())
+    page = client.get(reverse("grouping:staff_repair", args=[run.slug])).content.decode()
+    assert 'data-figure="left-waiting">2<' in page and 'data-figure="time-changed">0<' in page

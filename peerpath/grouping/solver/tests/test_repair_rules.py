@@ -50,6 +50,14 @@ def check(table, rules, group_of, hours, active, result, thin=4):
     released = quiet & (group_of >= 0) & (new_of != group_of)
     assert (new_of[released] == -1).all()
     assert int(released.sum()) == result.released
+    # the disruption figures, counted again from the arrays
+    had = np.flatnonzero(active & (group_of >= 0))
+    still = new_of[had] >= 0
+    assert result.moved == int((new_of[had] != group_of[had]).sum())
+    assert result.left_waiting == int((~still).sum())
+    assert result.time_changed == int(
+        (new_hour[new_of[had][still]] != np.asarray(hours)[group_of[had][still]]).sum()
+    )
     return sizes
 
 
@@ -176,7 +184,10 @@ def test_a_group_the_repair_forms_gives_nobody_away_below_the_runs_min_size():
     result = repair(table, rules, group_of, hours, active)
     sizes = check(table, rules, group_of, hours, active, result)
     assert result.group_hour.tolist()[3:] == [EVENING] and sizes[3] == 6
-    assert result.time_changed == 3 and result.waiting == 3  # the morning three wait
+    # the evening six form the new group; the morning three wait: moved out of their group,
+    # but with no new meeting time
+    assert result.moved == 9 and result.left_waiting == 3 and result.waiting == 3
+    assert result.time_changed == 0
 
 
 def test_across_hours_one_move_settles_two_thin_groups():
