@@ -296,18 +296,14 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
 
 def _cancel_future_meetings(*, group_ids: list[int]) -> int:
     """Cancel the scheduled meetings still to come of groups a repair left without an active
-    member; returns how many were cancelled."""
-    from peerpath.meetings.models import Meeting
-    from peerpath.meetings.services import meeting_cancel
+    member, one change per group (each member told once); returns how many were cancelled."""
+    from peerpath.meetings.services import meetings_cancel_rest
 
     now = timezone.now()
-    upcoming = Meeting.objects.filter(
-        group_id__in=group_ids, status=Meeting.Status.SCHEDULED, starts_at__gt=now
-    ).order_by("group_id", "starts_at")
     cancelled = 0
-    for meeting in upcoming:
-        meeting_cancel(meeting=meeting, now=now)
-        cancelled += 1
+    for group in StudyGroup.objects.filter(pk__in=group_ids).order_by("pk"):
+        change = meetings_cancel_rest(group=group, now=now)
+        cancelled += len(change.meeting_ids) if change else 0
     return cancelled
 
 

@@ -23,7 +23,7 @@ __all__ = [
     "meeting_video_url",
 ]
 
-from .changes import meeting_cancel, meeting_move  # noqa: E402
+from .changes import meeting_cancel, meeting_move, meetings_cancel_rest  # noqa: E402
 from .feeds import calendar_feed_get, calendar_feed_ics, calendar_feed_reset  # noqa: E402
 from .records import (  # noqa: E402
     group_note_add,
@@ -52,6 +52,7 @@ __all__ += [
     "meeting_attendance_record",
     "meeting_attendance_requests_plan",
     "meeting_cancel",
+    "meetings_cancel_rest",
     "meeting_feedback_record",
     "meeting_leader_handover",
     "meeting_move",

@@ -1,4 +1,5 @@
-"""Staff move one meeting or the rest of a series, or cancel one; everyone affected is told once.
+"""Staff move one meeting or the rest of a series, or cancel one (or, for a group that no longer
+meets, all those still to come); everyone affected is told once.
 
 One change is one `MeetingChange` row and one outbox message per person affected (members who
 have not withdrawn, and the visiting facilitators), written in the same transaction. The
@@ -106,6 +107,38 @@ def meeting_cancel(
             status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
         )
         _tell_everyone(change, kind="meeting_cancelled", meetings=[meeting])
+    return change
+
+
+def meetings_cancel_rest(
+    *, group: StudyGroup, made_by=None, now: dt.datetime | None = None
+) -> MeetingChange | None:
+    """Cancel every meeting of the group still to come, as one change: each person affected is
+    told once, with all the cancelled meetings in one message and one calendar file. Returns
+    None when nothing was scheduled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        StudyGroup.objects.select_for_update().filter(pk=group.pk).first()
+        meetings = list(
+            Meeting.objects.select_related("group__run")
+            .filter(group=group, status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+            .order_by("starts_at")
+        )
+        if not meetings:
+            return None
+        change = MeetingChange.objects.create(
+            group_id=group.pk,
+            kind=MeetingChange.Kind.CANCELLED,
+            meeting_ids=[m.pk for m in meetings],
+            previous_starts={
+                str(m.pk): m.starts_at.astimezone(dt.UTC).isoformat() for m in meetings
+            },
+            made_by=made_by,
+        )
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(
+            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
+        )
+        _tell_everyone(change, kind="meeting_cancelled", meetings=meetings)
     return change
 
 

@@ -216,3 +216,33 @@ def test_a_meeting_that_started_or_is_cancelled_cannot_be_changed(world_group, b
             meeting=week1, starts_at=week1.starts_at + dt.timedelta(hours=2), now=before_the_run
         )
     assert MeetingChange.objects.count() == 1
+
+
+def test_cancelling_the_rest_of_a_series_tells_each_person_once_with_every_meeting(
+    world_group, before_the_run
+):
+    after_week4 = TUESDAYS_17_UTC[3] + dt.timedelta(hours=2)
+    change = services.meetings_cancel_rest(group=world_group, now=after_week4)
+    week5 = Meeting.objects.get(group=world_group, week=5)
+    assert change.meeting_ids == [week5.pk] and week5.status == Meeting.Status.CANCELLED
+    assert Meeting.objects.filter(group=world_group, status=Meeting.Status.SCHEDULED).count() == 4
+    single = message_render(
+        message=OutboxMessage.objects.get(
+            kind="meeting_cancelled", recipient=world_group.memberships.first().enrolment.user
+        )
+    )
+    assert "This meeting of study group" in single.text and "Week 5" in single.text
+
+    OutboxMessage.objects.all().delete()
+    change = services.meetings_cancel_rest(group=world_group, now=before_the_run)
+    assert len(change.meeting_ids) == 4
+    rows = OutboxMessage.objects.filter(kind="meeting_cancelled")
+    assert rows.count() == 3  # the three members, once each
+    rendered = message_render(message=rows.first())
+    assert "These 4 meetings of study group" in rendered.text
+    assert all(f"Week {week}" in rendered.text for week in (1, 2, 3, 4))
+    [(_name, content, _mimetype)] = rendered.attachments
+    events = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert len(events) == 4 and {str(e["STATUS"]) for e in events} == {"CANCELLED"}
+    # nothing left to cancel
+    assert services.meetings_cancel_rest(group=world_group, now=before_the_run) is None
