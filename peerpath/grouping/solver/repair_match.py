@@ -35,9 +35,9 @@ BONUS = 0.5  # per stranded learner given a seat: a learner placed beats one lef
 # a group just filled to `thin` is the likeliest to be thin again next week (a group of 4 loses
 # a member with probability about 0.6 under the benchmark's weekly hazard), and then it costs
 # changes again: keeping it must save more than this over closing it and seating its members in
-# bigger groups. Measured on `benchmarks/repair.py`, global profile, seeds 1-10: 0.5 gave a worst
-# week of 3.5% meeting-time changes and 732 changes over eight weeks on seed 1; 2.5 gives 2.8%
-# and 685, and fewer changes over the eight weeks on the national profile too (204 -> 168).
+# bigger groups. Measured on `benchmarks/repair.py` (with `repair_steps.KEEP_MOVES`), seed 1:
+# on the global profile 0.5 gave a worst week of 3.5% time changes and new waits together and
+# 732 of them over eight weeks, 2.5 gives 2.2% and 682; on the national profile 204 -> 168.
 KEEP_COST = 2.5
 NODE_LIMIT = 2_000
 TIME_LIMIT = 20.0

@@ -14,8 +14,9 @@ from .repair_plan import RepairState, Unit
 # a thin group kept by topping it up to `thin` is likely to be thin again next week and to cost
 # moves again; closing it now and seating its members in the slot's bigger groups costs its
 # members once. Each kept thin group counts as this many moves (measured on the repair benchmark,
-# global profile, seeds 1-10: the worst week's moves fall from 16.3% to 15.1% and the moves over
-# eight weeks fall on every seed; 3 would close nearly every thin group, 19% moved in week 1)
+# global profile, seeds 1-5, with `repair_match.KEEP_COST` 2.5: the worst week's moves fall from
+# 16.3% to 15.1% and the moves over eight weeks fall on every seed; 3 closes nearly every thin
+# group, 19% moved in week 1)
 KEEP_MOVES = 2
 
 
