@@ -1,0 +1,44 @@
+"""The repair benchmark's own counting: disruption figures, lower bounds and the seed list."""
+
+import argparse
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "repair.py"
+spec = importlib.util.spec_from_file_location("repair_benchmark", SCRIPT)
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+
+def test_disruption_counts_a_time_change_apart_from_a_learner_left_waiting():
+    # four active learners in group 0 (hour 10); group 1 meets at 10 too, group 2 at 20
+    old_of = np.array([0, 0, 0, 0, 1])
+    new_of = np.array([0, 1, 2, -1, 1])  # stays, same hour elsewhere, other hour, waits
+    old_hour = np.array([10, 10, 20])
+    active = np.ones(5, bool)
+    moved, total, changed, kept, new_wait = bench.disruption(
+        old_of, new_of, old_hour, old_hour, active
+    )
+    assert (moved, total, changed, new_wait) == (3, 5, 1, 1)
+    assert kept == pytest.approx(0 / 6)
+
+
+def test_the_lower_bounds_hold_for_the_repair_week_by_week():
+    rows = list(bench.simulate("global", 3_000, 2, 4, ("repair",)))
+    assert len(rows) == 4
+    for row in rows:
+        assert row["thin"] == 0 and row["hard"] == 0
+        assert row["bound_moves"] <= row["moved"]
+        assert row["bound_time"] <= row["changed"] + row["new_wait"]
+    assert any(row["bound_moves"] > 0 for row in rows)  # the bound is not trivially 0
+
+
+def test_the_seed_list_reads_ranges_and_lists_and_names_a_bad_value():
+    assert bench.seed_range("1-4") == [1, 2, 3, 4]
+    assert bench.seed_range("3,7") == [3, 7]
+    for bad in ("x", "4-1", "1-y"):
+        with pytest.raises(argparse.ArgumentTypeError, match=repr(bad)):
+            bench.seed_range(bad)
