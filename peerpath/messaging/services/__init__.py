@@ -4,12 +4,11 @@ and honour plans, preferences, suppressions and bounces.
 The names imported here are the app's public interface for other apps.
 """
 
+from peerpath.messaging.services.compose import build_email, stable_message_id
 from peerpath.messaging.services.delivery import (
     CLAIM_TIMEOUT,
     MAX_ATTEMPTS,
-    build_email,
     outbox_deliver_due,
-    stable_message_id,
 )
 from peerpath.messaging.services.outbox import (
     _schedule_delivery,

@@ -10,25 +10,21 @@ unsubscriptions, the run's plan and the row's local send window are checked agai
 """
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import queue
 import socket
 import threading
 import time
 import uuid
-from email.utils import parseaddr
-from functools import lru_cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.utils import timezone
 
 from peerpath.messaging import registry
 from peerpath.messaging.mime import build_mime
 from peerpath.messaging.models import OutboxMessage
+from peerpath.messaging.services.compose import address_of, build_email, message_headers
 from peerpath.messaging.services.outbox import block_reasons
 from peerpath.messaging.services.render import RenderedMessage, TemplateSet, message_render
 from peerpath.messaging.services.smtp import (
@@ -66,21 +62,6 @@ def claim_timeout() -> dt.timedelta:
     return dt.timedelta(seconds=int(seconds)) if seconds else CLAIM_TIMEOUT
 
 
-@lru_cache(maxsize=16)
-def _address_of(value: str) -> str:
-    return parseaddr(value)[1]
-
-
-def stable_message_id(message: OutboxMessage) -> str:
-    """The same Message-ID for a row every time it is sent: a repeat after a crash is
-    recognisable as the same message."""
-    domain = _address_of(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or "peerpath"
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"outbox:{message.pk}".encode(), hashlib.sha256
-    ).hexdigest()[:12]
-    return f"<{message.kind}.{message.pk}.{digest}@{domain}>"
-
-
 def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
     """Mark up to `limit` due rows as ours. A row claimed by a worker that died is due again."""
     now = timezone.now()
@@ -110,35 +91,6 @@ def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
         .select_related("recipient", "run")
         .order_by("due_at", "id")
     )
-
-
-def message_headers(message: OutboxMessage, rendered: RenderedMessage) -> dict[str, str]:
-    if not message.message_id:
-        message.message_id = stable_message_id(message)
-    headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"}
-    if rendered.unsubscribe_url:
-        # RFC 8058: one click in the mail client POSTs "List-Unsubscribe=One-Click" there.
-        headers["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        if message.run_id:
-            headers["List-Id"] = f"<run-{message.run_id}.{settings.SITE_URL.split('//')[-1]}>"
-    return headers
-
-
-def build_email(message: OutboxMessage, rendered: RenderedMessage) -> EmailMultiAlternatives:
-    headers = message_headers(message, rendered)
-    email = EmailMultiAlternatives(
-        subject=rendered.subject,
-        body=rendered.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers=headers,
-    )
-    if rendered.html:
-        email.attach_alternative(rendered.html, "text/html")
-    for filename, content, mimetype in rendered.attachments:
-        email.attach(filename, content, mimetype)
-    return email
 
 
 class _Recorder:
@@ -442,7 +394,7 @@ def _outgoing(message: OutboxMessage, rendered: RenderedMessage):
     has no attachments (the fast path); otherwise Django's EmailMultiAlternatives."""
     if rendered.attachments or not smtp_mailer():
         return build_email(message, rendered)
-    sender = _address_of(settings.DEFAULT_FROM_EMAIL)
+    sender = address_of(settings.DEFAULT_FROM_EMAIL)
     raw = build_mime(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to_email,

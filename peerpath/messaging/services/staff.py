@@ -21,7 +21,7 @@ from peerpath.messaging.models import (
     Trigger,
 )
 from peerpath.messaging.policy import default_policy
-from peerpath.messaging.services.delivery import build_email
+from peerpath.messaging.services.compose import build_email
 from peerpath.messaging.services.render import RenderedMessage, _compiled, message_render
 
 
