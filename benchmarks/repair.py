@@ -199,6 +199,10 @@ def seed_range(text: str) -> list[int]:
     return seeds
 
 
+def pct(row: dict, key: str) -> float:
+    return 100 * row[key] / row["total"]
+
+
 def summary(args) -> int:
     print(
         f"repair benchmark, worst week per seed: {args.profile}, {args.learners} learners, "
@@ -214,10 +218,6 @@ def summary(args) -> int:
     worst = {"moved": 0.0, "changed": 0.0, "new_wait": 0.0, "both": 0.0}
     for seed in args.seeds:
         rows = list(simulate(args.profile, args.learners, seed, args.weeks, ("repair",)))
-
-        def pct(row, key):
-            return 100 * row[key] / row["total"]
-
         top = {
             "moved": max(pct(r, "moved") for r in rows),
             "changed": max(pct(r, "changed") for r in rows),

@@ -96,18 +96,7 @@ def meeting_cancel(
             Meeting.objects.select_for_update().select_related("group__run").get(pk=meeting.pk)
         )
         _check_changeable(meeting, now)
-        change = MeetingChange.objects.create(
-            group_id=meeting.group_id,
-            kind=MeetingChange.Kind.CANCELLED,
-            meeting_ids=[meeting.pk],
-            previous_starts={str(meeting.pk): meeting.starts_at.astimezone(dt.UTC).isoformat()},
-            made_by=made_by,
-        )
-        Meeting.objects.filter(pk=meeting.pk).update(
-            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
-        )
-        _tell_everyone(change, kind="meeting_cancelled", meetings=[meeting])
-    return change
+        return _cancel(meeting.group_id, [meeting], made_by=made_by, now=now)
 
 
 def meetings_cancel_rest(
@@ -126,19 +115,23 @@ def meetings_cancel_rest(
         )
         if not meetings:
             return None
-        change = MeetingChange.objects.create(
-            group_id=group.pk,
-            kind=MeetingChange.Kind.CANCELLED,
-            meeting_ids=[m.pk for m in meetings],
-            previous_starts={
-                str(m.pk): m.starts_at.astimezone(dt.UTC).isoformat() for m in meetings
-            },
-            made_by=made_by,
-        )
-        Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(
-            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
-        )
-        _tell_everyone(change, kind="meeting_cancelled", meetings=meetings)
+        return _cancel(group.pk, meetings, made_by=made_by, now=now)
+
+
+def _cancel(group_id: int, meetings: list[Meeting], *, made_by, now) -> MeetingChange:
+    """One change cancelling `meetings` (UIDs kept, SEQUENCE up), everyone told once; inside
+    the caller's transaction."""
+    change = MeetingChange.objects.create(
+        group_id=group_id,
+        kind=MeetingChange.Kind.CANCELLED,
+        meeting_ids=[m.pk for m in meetings],
+        previous_starts={str(m.pk): m.starts_at.astimezone(dt.UTC).isoformat() for m in meetings},
+        made_by=made_by,
+    )
+    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(
+        status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
+    )
+    _tell_everyone(change, kind="meeting_cancelled", meetings=meetings)
     return change
 
 
