@@ -27,7 +27,9 @@ change (active members not all able to make the group's hour, mixed languages, m
 members). The last two columns are lower bounds on the moves, and on the time changes and new
 waits together, that any repair of that week's state needs (`lower_bounds`); they ignore seats,
 so with quiet members holding seats they are looser.
-Targets: at most 15% of active learners moved and 2% whose meeting time changed, each week.
+The repair is told how many weeks follow (`weeks_left`, 0 at week 8), as the service tells it
+from the run's modules. Targets: at most 15% of active learners moved and 2% whose meeting time
+changed, each week.
 
 `--seeds 1-10` runs the `repair` strategy alone for each seed and prints, per seed, its worst
 week for each figure and the changes over all weeks.
@@ -134,6 +136,7 @@ def simulate(profile: str, learners: int, seed: int, weeks: int, names: tuple[st
                     seed=seed,
                     release_quiet=name == "repair",
                     quiet_days=np.where(active, 0, 7 * (week - quiet_since)),
+                    weeks_left=weeks - week,
                 )
                 new_of, new_hour = result.group_of, result.group_hour
                 touched, waiting = result.groups_touched, result.waiting

@@ -9,12 +9,15 @@ groups, moves the learners, ends the released learners' memberships with the rea
 (`releasing`), brings the meetings up to date, cancels the future meetings of the groups the
 repair leaves without an active member (through `peerpath.meetings.services.meeting_cancel`,
 which tells the members left), and tells each moved and each released learner — all in one
-transaction, refused without writing when the groups changed since the proposal.
+transaction, refused without writing when the groups changed since the proposal. The repair is
+told how many of the run's weeks follow (`run_weeks_left`): at the last, it repairs for that
+week alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from peerpath.common.errors import ApplicationError
 from peerpath.courses.models import Run
 from peerpath.enrollment.models import Enrolment
+from peerpath.enrollment.selectors import run_week_count
 from peerpath.grouping.models import (
     GroupingSettings,
     GroupMembership,
@@ -69,6 +73,15 @@ def grouping_settings_update(
     return settings
 
 
+def run_weeks_left(*, run, now: dt.datetime) -> int:
+    """How many weeks of the run (one per module, each from local midnight of its first day)
+    begin after the week `now` falls in: the weekly repairs still to come after this one. Before
+    the run starts every week is still to come; after its last week, 0."""
+    today = now.astimezone(ZoneInfo(run.timezone)).date()
+    week = max(0, (today - run.starts_on).days // 7 + 1)
+    return max(0, run_week_count(run=run) - week)
+
+
 def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
     """Propose this week's repair of the run's published groups (nothing moves yet)."""
     now = now or timezone.now()
@@ -94,6 +107,7 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
     index = {g.pk: i for i, g in enumerate(groups)}
     group_of = np.asarray([index[m.group_id] for m in memberships], np.int64)
     table = LearnerTable.from_learners([enrolment_as_learner(e) for e in enrolments])
+    weeks_left = run_weeks_left(run=run, now=now)
     result = repair(
         table,
         rules,
@@ -104,6 +118,7 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         seed=run.pk,
         release_quiet=True,
         quiet_days=days,
+        weeks_left=weeks_left,
     )
     new_groups = []
     for k in range(len(groups), len(result.group_hour)):
@@ -155,6 +170,7 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
             figures={
                 **result.to_dict(),
                 "emptied_groups": emptied,
+                "weeks_left": weeks_left,
                 "seats_before": {str(pk): int(seats[index[pk]]) for pk in receiving},
             },
             changes=changes,

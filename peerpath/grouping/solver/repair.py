@@ -18,9 +18,10 @@ Steps (`repair_steps`, `repair_match`):
 
 1. inside each (language, hour) slot, where nobody's meeting time changes: keep the thin groups
    whose keeping moves the fewest learners now and likely next week (a group kept at `thin`
-   is likely thin again: `KEEP_MOVES`), top them up from the slot's closed thin groups or
-   by single learners of its groups with more than `thin` active members, and seat the members
-   of closed groups in the slot's groups with seats. A slot with fewer than `thin` active
+   is likely thin again: `KEEP_MOVES`; at the run's last weekly repair, now only), top them up
+   from the slot's closed thin groups or by single learners of its groups with more than
+   `thin` active members, and seat the members of closed groups in the slot's groups with
+   seats. A slot with fewer than `thin` active
    learners is gathered into one group and left to step 3;
 2. members of closed groups left without a seat in their slot form new groups at that same
    hour when there are at least `min_size` of them;
@@ -138,17 +139,33 @@ def repair(
     seed: int = 0,
     release_quiet: bool = False,
     quiet_days: np.ndarray | None = None,
+    weeks_left: int | None = None,
 ) -> RepairResult:
     """Repair the groups for this week's activity (see the module docstring). `seed` is
     accepted for callers' sake; the repair itself is deterministic. `quiet_days` (per learner,
-    optional) decides which quiet member of a group gives up their seat: the longest quiet."""
+    optional) decides which quiet member of a group gives up their seat: the longest quiet.
+    `weeks_left` is how many weekly repairs the run still has after this one (None when not
+    known): at 0 nothing follows, so the repair does not pay now for moves a group kept at
+    `thin` might need next week."""
     old_of = np.asarray(group_of, np.int64)
     active = np.asarray(active, bool)
     n_groups = len(group_hour)
     _check_input(table, rules, old_of, np.asarray(group_hour, np.int64), active, thin)
     if quiet_days is not None and len(quiet_days) != len(table):
         raise ValueError(f"quiet_days: {len(quiet_days)} entries for {len(table)} learners")
-    state = RepairState(table, rules, old_of, group_hour, active, thin, release_quiet, quiet_days)
+    if weeks_left is not None and weeks_left < 0:
+        raise ValueError(f"weeks_left: {weeks_left} is negative")
+    state = RepairState(
+        table,
+        rules,
+        old_of,
+        group_hour,
+        active,
+        thin,
+        release_quiet,
+        quiet_days,
+        look_ahead=weeks_left is None or weeks_left > 0,
+    )
     thin_before = sum(1 for g in range(n_groups) if state.is_thin(g))
     state.orphans.extend(state.waiting_units(active))
     needy = settle_slots(state)

@@ -14,10 +14,11 @@ time change). The program keeps the most learners where they are:
                Σ_n x_un <= 1 for an orphan, <= 1 - keep_m for a unit of needy group m
                pull_n <= single learners of the language who can make n's hour
 
-with x_un only where unit u can make group n's hour and speaks its language. A stranded unit
-has no group of its language with a seat at an hour it can make: unless a needy group takes it
-in, it waits. Branch and bound stops at a node limit so the answer does not depend on the
-machine's speed; a time limit is only a safety net.
+with x_un only where unit u can make group n's hour and speaks its language. KEEP_COST is 0 at
+the run's last weekly repair (no week follows in which a kept group could thin again). A
+stranded unit has no group of its language with a seat at an hour it can make: unless a needy
+group takes it in, it waits. Branch and bound stops at a node limit so the answer does not
+depend on the machine's speed; a time limit is only a safety net.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def settle_across_exact(state: RepairState, needy: list[int]) -> list[int]:
     n_cols = 2 * n_needy + len(pairs)
     cost = np.zeros(n_cols)
     upper = np.ones(n_cols)
-    cost[:n_needy] = [KEEP_COST - state.size[g] for g in needy]
+    keep_cost = KEEP_COST if state.look_ahead else 0.0
+    cost[:n_needy] = [keep_cost - state.size[g] for g in needy]
     for j, (unit, home) in enumerate(units):
         if home >= 0 and stranded[j]:  # keeping the group keeps them from waiting
             cost[index[home]] -= BONUS * len(unit)

@@ -38,8 +38,12 @@ class RepairState:
         thin: int,
         release_quiet: bool = False,
         quiet_days: np.ndarray | None = None,
+        look_ahead: bool = True,
     ) -> None:
         self.table = table
+        # whether a group kept at `thin` counts the moves it is likely to need next week (no
+        # use after the run's last weekly repair)
+        self.look_ahead = look_ahead
         self.rules = rules
         self.thin = thin
         self.old_of = np.asarray(group_of, np.int64)

@@ -16,14 +16,17 @@ from .repair_plan import RepairState, Unit
 # members once. Each kept thin group counts as this many moves (measured on the repair benchmark,
 # global profile, seeds 1-5, with `repair_match.KEEP_COST` 2.5: the worst week's moves fall from
 # 16.3% to 15.1% and the moves over eight weeks fall on every seed; 3 closes nearly every thin
-# group, 19% moved in week 1)
+# group, 19% moved in week 1). At the run's last repair (`weeks_left` 0) no week follows, and it
+# counts nothing: the week-8 moves then fall below the weeks before it (global profile, 20k,
+# seeds 1-10: worst week 15.1% -> 15.0%, now week 6 or 7; 10k: 17.9% -> 15.6%)
 KEEP_MOVES = 2
 
 
 def settle_slots(state: RepairState) -> list[int]:
     """Within each (language, hour) slot, with no time change: decide which thin groups to
     keep and which to close so that the fewest learners move, a kept thin group counting as
-    `KEEP_MOVES` moves more (it is likely to need moves again next week). A kept group is
+    `KEEP_MOVES` moves more (it is likely to need moves again next week; not after the run's
+    last weekly repair, `state.look_ahead` false). A kept group is
     topped up to `thin` by the members of closed groups, or by single learners pulled from
     groups of the slot with more than `thin` active members; the members of a closed group
     (colleague blocks together) fill kept groups first, then groups of the slot with seats;
@@ -31,6 +34,7 @@ def settle_slots(state: RepairState) -> list[int]:
     learners is gathered into one group. Returns the thin groups left (kept but short, or
     gathered), for `repair_match.settle_across_exact`."""
     thin = state.thin
+    keep_moves = KEEP_MOVES if state.look_ahead else 0
     needy: list[int] = []
     for _slot, slot_groups in sorted(state.slots().items()):
         thin_groups = [g for g in slot_groups if state.is_thin(g)]
@@ -75,7 +79,7 @@ def settle_slots(state: RepairState) -> list[int]:
             across = max(0, deficit - supply - surplus) + max(
                 0, supply - deficit - kept_room - healthy_room - pulled
             )
-            cost = (1000 * across + max(supply, deficit) + KEEP_MOVES * k, k)  # ties: close
+            cost = (1000 * across + max(supply, deficit) + keep_moves * k, k)  # ties: close
             if best is None or cost < best[0]:
                 best = (cost, k)
         kept = keepable[: best[1]]

@@ -142,11 +142,12 @@ def repair_cases(draw):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repair_cases(), st.booleans(), st.integers(2, 4))
-def test_any_repair_keeps_the_hard_rules(data, release, thin):
+@given(repair_cases(), st.booleans(), st.integers(2, 4), st.sampled_from([None, 0, 1, 7]))
+def test_any_repair_keeps_the_hard_rules(data, release, thin, weeks_left):
     table, rules, group_of, hours, active = data
     thin = min(thin, rules.min_size)
-    result = repair(table, rules, group_of, hours, active, thin=thin, release_quiet=release)
+    options = {"thin": thin, "release_quiet": release, "weeks_left": weeks_left}
+    result = repair(table, rules, group_of, hours, active, **options)
     check(table, rules, group_of, hours, active, result, thin=thin)
     # inactive learners stay where they were unless they gave up a seat
     quiet = ~active & (group_of >= 0)
@@ -156,7 +157,7 @@ def test_any_repair_keeps_the_hard_rules(data, release, thin):
     on = np.flatnonzero(active & (group_of >= 0))
     assert result.moved == int((result.group_of[on] != group_of[on]).sum())
     assert result.waiting == int((active & (result.group_of < 0)).sum())
-    again = repair(table, rules, group_of, hours, active, thin=thin, release_quiet=release)
+    again = repair(table, rules, group_of, hours, active, **options)
     assert (again.group_of == result.group_of).all()
 
 
@@ -211,3 +212,27 @@ def test_a_learner_waiting_since_an_earlier_week_completes_a_thin_group_at_no_co
     result = repair(table, rules, group_of, hours, active)
     check(table, rules, group_of, hours, active, result)
     assert result.group_of[-1] == 0 and result.moved == 0 and result.time_changed == 0
+
+
+def test_at_the_runs_last_repair_thin_groups_are_topped_up_rather_than_merged():
+    # two evening groups of three and one of six: while weeks follow, the two threes become one
+    # group of six (three moves: two groups kept at four would likely thin again next week);
+    # at the last repair nothing follows, so two learners of the six complete the threes
+    groups = [(EVENING, 3, 0, []), (EVENING, 3, 0, []), (EVENING, 6, 0, [])]
+    rules = Rules()
+    for weeks_left, moved, sizes_after in (
+        (None, 3, [6, 0, 6]),
+        (2, 3, [6, 0, 6]),
+        (0, 2, [4, 4, 4]),
+    ):
+        table, group_of, hours, active = case(groups)
+        result = repair(table, rules, group_of, hours, active, weeks_left=weeks_left)
+        sizes = check(table, rules, group_of, hours, active, result)
+        assert result.moved == moved and result.time_changed == 0, weeks_left
+        assert sorted(sizes.tolist()) == sorted(sizes_after), weeks_left
+
+
+def test_a_negative_number_of_weeks_left_is_refused_by_name():
+    table, group_of, hours, active = case([(EVENING, 3, 0, [])])
+    with pytest.raises(ValueError, match="weeks_left: -1 is negative"):
+        repair(table, Rules(), group_of, hours, active, weeks_left=-1)
