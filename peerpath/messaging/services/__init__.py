@@ -5,11 +5,7 @@ The names imported here are the app's public interface for other apps.
 """
 
 from peerpath.messaging.services.compose import build_email, stable_message_id
-from peerpath.messaging.services.delivery import (
-    CLAIM_TIMEOUT,
-    MAX_ATTEMPTS,
-    outbox_deliver_due,
-)
+from peerpath.messaging.services.delivery import CLAIM_TIMEOUT, outbox_deliver_due
 from peerpath.messaging.services.outbox import (
     _schedule_delivery,
     block_reasons,
@@ -26,6 +22,7 @@ from peerpath.messaging.services.preferences import (
     unsubscribe_one_click,
     unsubscribe_read,
 )
+from peerpath.messaging.services.recording import MAX_ATTEMPTS
 from peerpath.messaging.services.render import (
     RenderedMessage,
     TemplateSet,

@@ -1,7 +1,7 @@
 """Delivering due messages exactly once, over one kept-open SMTP connection.
 
 Workers claim due rows (SKIP LOCKED on PostgreSQL) by marking them SENDING, render them from
-current data, send them, and record each outcome. Outcomes are written every
+current data, send them, and record each outcome (`recording`). Outcomes are written every
 `PEERPATH_OUTBOX_FLUSH` messages: a worker killed between sending and recording repeats at most
 that many messages when its claim expires, and with the same Message-ID, which is derived from
 the row alone. Transient failures (connection, 4xx) retry with back-off; permanent ones (5xx)
@@ -18,7 +18,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from peerpath.messaging import registry
@@ -26,12 +26,17 @@ from peerpath.messaging.mime import build_mime
 from peerpath.messaging.models import OutboxMessage
 from peerpath.messaging.services.compose import address_of, build_email, message_headers
 from peerpath.messaging.services.outbox import block_reasons
+from peerpath.messaging.services.recording import (
+    Recorder,
+    record_failure,
+    record_outcome,
+    release_unattempted,
+)
 from peerpath.messaging.services.render import RenderedMessage, TemplateSet, message_render
 from peerpath.messaging.services.smtp import (
     close_quietly,
     describe_error,
     is_connection_error,
-    is_transient,
     send_reconnecting,
     smtp_mailer,
 )
@@ -39,22 +44,7 @@ from peerpath.messaging.windows import in_window, window_next
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-
-SENT_FIELDS = [
-    "attempts",
-    "status",
-    "sent_at",
-    "subject",
-    "body_text",
-    "body_html",
-    "last_error",
-    "message_id",
-    "claimed_by",
-    "due_at",
-    "updated_at",
-]
 
 
 def claim_timeout() -> dt.timedelta:
@@ -93,51 +83,6 @@ def _claim_due(*, worker_id: str, limit: int) -> list[OutboxMessage]:
     )
 
 
-class _Recorder:
-    """Collects outcomes and writes them in small groups (one transaction each)."""
-
-    def __init__(self, every: int):
-        self.every = max(1, every)
-        self.pending: list[OutboxMessage] = []
-        self.permits: threading.Semaphore | None = None  # given back once outcomes are written
-        self.held = 0
-
-    def add(self, message: OutboxMessage, *, held: bool = False) -> None:
-        self.pending.append(message)
-        self.held += held
-        if len(self.pending) >= self.every:
-            self.flush()
-
-    def flush(self) -> None:
-        """One UPDATE statement executed for every row of the group, in one transaction."""
-        if not self.pending:
-            return
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(timezone.now())
-        table = OutboxMessage._meta.db_table
-        columns = [f for f in SENT_FIELDS if f != "updated_at"]
-        sql = (
-            f"UPDATE {ops.quote_name(table)} SET "
-            + ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
-            + f", {ops.quote_name('updated_at')} = %s WHERE {ops.quote_name('id')} = %s"
-        )
-        params = []
-        for message in self.pending:
-            row = []
-            for name in columns:
-                value = getattr(message, name)
-                if name in {"sent_at", "due_at"}:
-                    value = ops.adapt_datetimefield_value(value)
-                row.append(value)
-            params.append([*row, now, message.pk])
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, params)
-        self.pending = []
-        if self.permits is not None and self.held:
-            self.permits.release(self.held)
-        self.held = 0
-
-
 def _contexts(batch: list[OutboxMessage]) -> dict[int, dict]:
     """Contexts built in bulk for kinds that can; others are built one by one when sent."""
     by_kind: dict[str, list[OutboxMessage]] = {}
@@ -160,36 +105,13 @@ def _contexts(batch: list[OutboxMessage]) -> dict[int, dict]:
     return built
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(minutes=min(2**attempts, 240))
-
-
-def _record_failure(message: OutboxMessage, error: Exception, now) -> str:
-    message.last_error = describe_error(error)[:2000]
-    message.claimed_by = ""
-    if is_connection_error(error):
-        # The server is away, not the message at fault: wait for it, however long.
-        message.status = OutboxMessage.Status.PENDING
-        message.due_at = now + min(_backoff(message.attempts), dt.timedelta(minutes=15))
-        outcome = "retry"
-    elif is_transient(error) and message.attempts < MAX_ATTEMPTS:
-        message.status = OutboxMessage.Status.PENDING
-        message.due_at = now + _backoff(message.attempts)
-        outcome = "retry"
-    else:
-        message.status = OutboxMessage.Status.FAILED
-        outcome = "failed"
-    logger.warning("message %s: %s (%s)", message.pk, message.last_error, outcome)
-    return outcome
-
-
 def outbox_deliver_due(
     *, worker_id: str | None = None, limit: int | None = None, max_seconds: float | None = None
 ) -> dict:
     """Send every due message once over one kept-open connection; returns counts by outcome."""
     worker_id = worker_id or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     limit = limit or settings.PEERPATH_OUTBOX_BATCH
-    recorder = _Recorder(getattr(settings, "PEERPATH_OUTBOX_FLUSH", 20))
+    recorder = Recorder(getattr(settings, "PEERPATH_OUTBOX_FLUSH", 20))
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
     started = time.monotonic()
     sender = _ThreadSender(recorder) if smtp_mailer() else _InlineSender()
@@ -224,7 +146,7 @@ class _InlineSender:
             error = failure
             if is_connection_error(failure):
                 self.down = failure
-        _outcome(message, rendered, error, recorder, counts)
+        record_outcome(message, rendered, error, recorder, counts)
 
     def finish(self, recorder, counts) -> None:
         pass
@@ -252,7 +174,7 @@ class _ThreadSender:
     any moment repeats no more than without the thread, and with the same Message-ID.
     """
 
-    def __init__(self, recorder: "_Recorder"):
+    def __init__(self, recorder: "Recorder"):
         self.connection = None
         self.down: Exception | None = None
         self.todo: queue.Queue = queue.Queue(maxsize=max(8, recorder.every))
@@ -306,9 +228,9 @@ class _ThreadSender:
             message, rendered, error, held = item
             if isinstance(error, _NotTried):
                 message.attempts -= 1  # handed over, never tried
-                _release_rest([message], error.cause, timezone.now(), recorder, counts)
+                release_unattempted([message], error.cause, timezone.now(), recorder, counts)
             else:
-                _outcome(message, rendered, error, recorder, counts, held=held)
+                record_outcome(message, rendered, error, recorder, counts, held=held)
 
     def finish(self, recorder, counts) -> None:
         """Wait until every message handed over has its outcome recorded."""
@@ -335,22 +257,7 @@ class _ThreadSender:
         recorder.flush()
 
 
-def _outcome(message, rendered, error, recorder, counts, *, held: bool = False) -> None:
-    if error is not None:
-        counts[_record_failure(message, error, timezone.now())] += 1
-        recorder.add(message, held=held)
-        return
-    message.status = OutboxMessage.Status.SENT
-    message.sent_at = timezone.now()
-    message.subject = rendered.subject[:300]
-    message.body_text, message.body_html = rendered.text, rendered.html
-    message.last_error = ""
-    message.claimed_by = ""
-    counts["sent"] += 1
-    recorder.add(message, held=held)
-
-
-def _deliver_batch(batch, sender, recorder: _Recorder, counts: dict) -> None:
+def _deliver_batch(batch, sender, recorder: Recorder, counts: dict) -> None:
     now = timezone.now()
     blocked = block_reasons(batch)
     contexts = _contexts(batch)
@@ -358,7 +265,7 @@ def _deliver_batch(batch, sender, recorder: _Recorder, counts: dict) -> None:
     for index, message in enumerate(batch):
         if sender.down is not None:
             # The server is unreachable: the rest of the batch waits for a later try.
-            _release_rest(batch[index:], sender.down, now, recorder, counts)
+            release_unattempted(batch[index:], sender.down, now, recorder, counts)
             return
         if index in blocked:
             message.status = OutboxMessage.Status.SKIPPED
@@ -383,7 +290,7 @@ def _deliver_batch(batch, sender, recorder: _Recorder, counts: dict) -> None:
             )
             email = _outgoing(message, rendered)
         except Exception as error:  # a message that cannot be built fails with the reason
-            counts[_record_failure(message, error, now)] += 1
+            counts[record_failure(message, error, now)] += 1
             recorder.add(message)
             continue
         sender.submit(message, rendered, email, recorder, counts)
@@ -404,14 +311,3 @@ def _outgoing(message: OutboxMessage, rendered: RenderedMessage):
         headers=message_headers(message, rendered),
     )
     return (sender, message.to_email, raw)
-
-
-def _release_rest(rest, error, now, recorder, counts) -> None:
-    """The server is unreachable: the rest of the batch waits for a later try, unattempted."""
-    for message in rest:
-        message.status = OutboxMessage.Status.PENDING
-        message.claimed_by = ""
-        message.last_error = f"not tried: {describe_error(error)}"[:2000]
-        message.due_at = now + dt.timedelta(minutes=1)
-        counts["retry"] += 1
-        recorder.add(message)
