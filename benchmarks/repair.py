@@ -212,7 +212,8 @@ def summary(args) -> int:
         f"{args.weeks} weeks, strategy repair"
     )
     header = (
-        f"{'seed':>4} {'moved %':>8} {'time chg %':>10} {'new wait %':>10} {'time+wait %':>11} "
+        f"{'seed':>4} {'moved %':>8} {'week':>4} {'time chg %':>10} {'week':>4} "
+        f"{'new wait %':>10} {'time+wait %':>11} "
         f"{'thin':>4} {'hard':>4} {'moved, all weeks':>16} {'time chg, all weeks':>19} "
         f"{'new wait, all weeks':>19}"
     )
@@ -221,23 +222,26 @@ def summary(args) -> int:
     worst = {"moved": 0.0, "changed": 0.0, "new_wait": 0.0, "both": 0.0}
     for seed in args.seeds:
         rows = list(simulate(args.profile, args.learners, seed, args.weeks, ("repair",)))
+        worst_moved = max(rows, key=lambda r: pct(r, "moved"))
+        worst_changed = max(rows, key=lambda r: pct(r, "changed"))
         top = {
-            "moved": max(pct(r, "moved") for r in rows),
-            "changed": max(pct(r, "changed") for r in rows),
+            "moved": pct(worst_moved, "moved"),
+            "changed": pct(worst_changed, "changed"),
             "new_wait": max(pct(r, "new_wait") for r in rows),
             "both": max(100 * (r["changed"] + r["new_wait"]) / r["total"] for r in rows),
         }
         for key, value in top.items():
             worst[key] = max(worst[key], value)
         print(
-            f"{seed:>4} {top['moved']:>7.1f}% {top['changed']:>9.1f}% {top['new_wait']:>9.1f}% "
+            f"{seed:>4} {top['moved']:>7.2f}% {worst_moved['week']:>4} {top['changed']:>9.2f}% "
+            f"{worst_changed['week']:>4} {top['new_wait']:>9.1f}% "
             f"{top['both']:>10.1f}% {max(r['thin'] for r in rows):>4} "
             f"{sum(r['hard'] for r in rows):>4} {sum(r['moved'] for r in rows):>16} "
             f"{sum(r['changed'] for r in rows):>19} {sum(r['new_wait'] for r in rows):>19}"
         )
     print(
-        f"worst over the seeds: moved {worst['moved']:.1f}% (target 15%), meeting time changed "
-        f"{worst['changed']:.1f}% (target 2%), newly left waiting {worst['new_wait']:.1f}%, "
+        f"worst over the seeds: moved {worst['moved']:.2f}% (target 15%), meeting time changed "
+        f"{worst['changed']:.2f}% (target 2%), newly left waiting {worst['new_wait']:.1f}%, "
         f"time changed and newly waiting together {worst['both']:.1f}%"
     )
     return 0

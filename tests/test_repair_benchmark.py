@@ -42,3 +42,18 @@ def test_the_seed_list_reads_ranges_and_lists_and_names_a_bad_value():
     for bad in ("x", "4-1", "1-y"):
         with pytest.raises(argparse.ArgumentTypeError, match=repr(bad)):
             bench.seed_range(bad)
+
+
+def test_the_seed_summary_prints_each_seeds_worst_week_and_the_worst_over_all(capsys):
+    args = argparse.Namespace(profile="global", learners=3_000, seeds=[2, 3], weeks=3)
+    assert bench.summary(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    worst = 0.0
+    for seed, line in zip((2, 3), lines[3:5], strict=True):
+        rows = list(bench.simulate("global", 3_000, seed, 3, ("repair",)))
+        top = max(rows, key=lambda r: bench.pct(r, "moved"))
+        worst = max(worst, bench.pct(top, "moved"))
+        fields = line.split()
+        assert fields[0] == str(seed)
+        assert fields[1] == f"{bench.pct(top, 'moved'):.2f}%" and fields[2] == str(top["week"])
+    assert lines[-1].startswith(f"worst over the seeds: moved {worst:.2f}% (target 15%)")
