@@ -73,10 +73,13 @@ def grouping_settings_update(
     return settings
 
 
-def run_weeks_left(*, run, now: dt.datetime) -> int:
+def run_weeks_left(*, run, now: dt.datetime) -> int | None:
     """How many weeks of the run (one per module, each from local midnight of its first day)
     begin after the week `now` falls in: the weekly repairs still to come after this one. Before
-    the run starts every week is still to come; after its last week, 0."""
+    the run starts every week is still to come; after its last week, 0. None for a run in
+    rolling waves, which has no one last week."""
+    if run.pace != Run.Pace.COHORT:
+        return None
     today = now.astimezone(ZoneInfo(run.timezone)).date()
     week = max(0, (today - run.starts_on).days // 7 + 1)
     return max(0, run_week_count(run=run) - week)

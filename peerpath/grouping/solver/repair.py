@@ -21,8 +21,8 @@ Steps (`repair_steps`, `repair_match`):
    is likely thin again: `KEEP_MOVES`; at the run's last weekly repair, now only), top them up
    from the slot's closed thin groups or by single learners of its groups with more than
    `thin` active members, and seat the members of closed groups in the slot's groups with
-   seats. A slot with fewer than `thin` active
-   learners is gathered into one group and left to step 3;
+   seats. A slot with fewer than `thin` active learners is gathered into one group and left
+   to step 3;
 2. members of closed groups left without a seat in their slot form new groups at that same
    hour when there are at least `min_size` of them;
 3. across slots, exactly (a small MIP): each thin group left is kept, filled by orphans (members

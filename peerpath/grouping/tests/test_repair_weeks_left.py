@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peerpath.courses.models import Run
 from peerpath.grouping.services import repair_propose
 from peerpath.grouping.services.repairing import run_weeks_left
 from tests.factories import ActivityFactory, ModuleFactory, RunFactory, StaffFactory
@@ -38,6 +39,9 @@ def run_of(weeks: int, **fields):
 def test_weeks_left_count_the_runs_weeks_in_its_own_timezone(now, left):
     run = run_of(3, starts_on=dt.date(2026, 3, 2), timezone="Pacific/Auckland")
     assert run_weeks_left(run=run, now=now) == left
+    # a run in rolling waves has no one last week: the repair always looks ahead
+    run.pace = Run.Pace.ROLLING
+    assert run_weeks_left(run=run, now=now) is None
 
 
 def test_in_the_last_week_thin_groups_are_topped_up_and_earlier_they_are_merged(client):
