@@ -11,6 +11,10 @@ again. Strategies:
   until an active learner needs it: then they give it up, the longest quiet first, and leave
   the group (the `released` column counts them; the service tells them and offers them a group
   again once they are active);
+  With a week's moves below `--merge-ahead` percent of its active learners (12 by default, as
+  the service), groups at the thin line are merged into free seats of their own slot ahead of
+  need (`merged` counts them);
+- `no-ahead`, for comparison: the same repair without merging ahead;
 - `strict`, for comparison: the same repair where quiet members never give up their seats, so
   a group full of quiet members takes nobody in (`released` is always 0);
 - `regroup`: everyone active grouped afresh.
@@ -31,8 +35,8 @@ The repair is told how many weeks follow (`weeks_left`, 0 at week 8), as the ser
 from the run's modules. Targets: at most 15% of active learners moved and 2% whose meeting time
 changed, each week.
 
-`--seeds 1-10` runs the `repair` strategy alone for each seed and prints, per seed, its worst
-week for each figure and the changes over all weeks.
+`--seeds 1-10` runs the `repair` strategy alone (`--merge-ahead 0` for `no-ahead`) for each seed
+and prints, per seed, its worst week for each figure and the changes over all weeks.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ import numpy as np  # noqa: E402
 from peerpath.grouping.solver import Rules, generate_table  # noqa: E402
 from peerpath.grouping.solver.engine import assign  # noqa: E402
 from peerpath.grouping.solver.repair import active_sizes, repair, subtable  # noqa: E402
+from peerpath.grouping.solver.repair_merge import MERGE_AHEAD_SHARE  # noqa: E402
 
 THIN = 4
 
@@ -106,7 +111,14 @@ def lower_bounds(table, of, hour, active, thin=THIN):
     return -(-int(need.sum()) // 2), -(-int(slot_need.sum()) // 2)
 
 
-def simulate(profile: str, learners: int, seed: int, weeks: int, names: tuple[str, ...]):
+def simulate(
+    profile: str,
+    learners: int,
+    seed: int,
+    weeks: int,
+    names: tuple[str, ...],
+    merge_ahead: float = MERGE_AHEAD_SHARE,
+):
     """Yield, week by week and strategy by strategy, that week's figures (a dict)."""
     rng = np.random.default_rng(seed)
     table = generate_table(profile, learners, seed)
@@ -125,7 +137,8 @@ def simulate(profile: str, learners: int, seed: int, weeks: int, names: tuple[st
             started = time.perf_counter()
             moved = total = changed = touched = waiting = released = 0
             kept = 1.0
-            if name in ("repair", "strict"):
+            merged = 0
+            if name in ("repair", "strict", "no-ahead"):
                 result = repair(
                     table,
                     rules,
@@ -134,10 +147,12 @@ def simulate(profile: str, learners: int, seed: int, weeks: int, names: tuple[st
                     active,
                     thin=THIN,
                     seed=seed,
-                    release_quiet=name == "repair",
+                    release_quiet=name != "strict",
                     quiet_days=np.where(active, 0, 7 * (week - quiet_since)),
                     weeks_left=weeks - week,
+                    merge_ahead_share=0.0 if name == "no-ahead" else merge_ahead,
                 )
+                merged = result.merged_ahead
                 new_of, new_hour = result.group_of, result.group_hour
                 touched, waiting = result.groups_touched, result.waiting
                 released = result.released
@@ -180,6 +195,7 @@ def simulate(profile: str, learners: int, seed: int, weeks: int, names: tuple[st
                 "touched": touched,
                 "waiting": waiting,
                 "released": released,
+                "merged": merged,
                 "hard": hard,
                 "seconds": seconds,
                 "bound_moves": bound_moves,
@@ -209,7 +225,7 @@ def pct(row: dict, key: str) -> float:
 def summary(args) -> int:
     print(
         f"repair benchmark, worst week per seed: {args.profile}, {args.learners} learners, "
-        f"{args.weeks} weeks, strategy repair"
+        f"{args.weeks} weeks, strategy repair, merging ahead within {args.merge_ahead:g}% moved"
     )
     header = (
         f"{'seed':>4} {'moved %':>8} {'week':>4} {'time chg %':>10} {'week':>4} "
@@ -221,7 +237,16 @@ def summary(args) -> int:
     print("-" * len(header))
     worst = {"moved": 0.0, "changed": 0.0, "new_wait": 0.0, "both": 0.0}
     for seed in args.seeds:
-        rows = list(simulate(args.profile, args.learners, seed, args.weeks, ("repair",)))
+        rows = list(
+            simulate(
+                args.profile,
+                args.learners,
+                seed,
+                args.weeks,
+                ("repair",),
+                args.merge_ahead / 100,
+            )
+        )
         worst_moved = max(rows, key=lambda r: pct(r, "moved"))
         worst_changed = max(rows, key=lambda r: pct(r, "changed"))
         top = {
@@ -254,9 +279,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seeds", type=seed_range, help="several seeds, summary only: 1-10")
     parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument(
+        "--merge-ahead",
+        type=float,
+        default=100 * MERGE_AHEAD_SHARE,
+        metavar="PERCENT",
+        help="weekly move budget for merging groups ahead of need (0: none)",
+    )
     args = parser.parse_args()
     if args.learners < 1 or args.weeks < 1:
         parser.error("--learners and --weeks must be at least 1")
+    if not 0 <= args.merge_ahead <= 100:
+        parser.error(f"--merge-ahead: {args.merge_ahead} is not a percentage (0 to 100)")
     if args.seeds:
         return summary(args)
     print(
@@ -267,13 +301,15 @@ def main() -> int:
     header = (
         f"{'week':>4} {'active':>7} {'strategy':9} {'thin':>5} {'mean size':>9} {'moved':>7} "
         f"{'moved %':>7} {'time chg %':>10} {'new wait %':>10} {'time+wait %':>11} "
-        f"{'pairs kept':>10} {'touched':>7} {'waiting':>7} {'released':>8} {'hard':>4} "
+        f"{'pairs kept':>10} {'touched':>7} {'waiting':>7} {'released':>8} {'merged':>6} "
+        f"{'hard':>4} "
         f"{'s':>6}  bound: moved %, time+wait %"
     )
     print(header)
     print("-" * len(header))
-    names = ("none", "repair", "strict", "regroup")
-    for r in simulate(args.profile, args.learners, args.seed, args.weeks, names):
+    names = ("none", "repair", "no-ahead", "strict", "regroup")
+    share = args.merge_ahead / 100
+    for r in simulate(args.profile, args.learners, args.seed, args.weeks, names, share):
         total = r["total"]
         print(
             f"{r['week']:>4} {r['active']:>7} {r['name']:9} {r['thin']:>5} {r['mean']:>9.2f} "
@@ -281,10 +317,10 @@ def main() -> int:
             f"{100 * r['changed'] / total:>9.1f}% {100 * r['new_wait'] / total:>9.1f}% "
             f"{100 * (r['changed'] + r['new_wait']) / total:>10.1f}% "
             f"{100 * r['kept']:>9.1f}% {r['touched']:>7} {r['waiting']:>7} {r['released']:>8} "
-            f"{r['hard']:>4} {r['seconds']:>6.2f}"
+            f"{r['merged']:>6} {r['hard']:>4} {r['seconds']:>6.2f}"
             + (
                 f"  {100 * r['bound_moves'] / total:>5.1f}% {100 * r['bound_time'] / total:>5.1f}%"
-                if r["name"] in ("repair", "strict")
+                if r["name"] in ("repair", "strict", "no-ahead")
                 else ""
             )
         )

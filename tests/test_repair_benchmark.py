@@ -36,6 +36,18 @@ def test_the_lower_bounds_hold_for_the_repair_week_by_week():
     assert any(row["bound_moves"] > 0 for row in rows)  # the bound is not trivially 0
 
 
+def test_merging_ahead_keeps_each_week_within_its_move_budget_and_stops_at_the_last():
+    rows = list(bench.simulate("global", 3_000, 2, 8, ("repair", "no-ahead"), 0.12))
+    ahead = [r for r in rows if r["name"] == "repair"]
+    assert all(r["merged"] == 0 for r in rows if r["name"] == "no-ahead")
+    assert any(r["merged"] > 0 for r in ahead)  # it does merge on this run
+    for row in ahead:
+        assert row["thin"] == 0 and row["hard"] == 0 and row["changed"] >= 0
+        if row["merged"]:
+            assert row["moved"] <= int(0.12 * row["total"]), row
+    assert ahead[-1]["merged"] == 0  # week 8 of 8: no week follows
+
+
 def test_the_seed_list_reads_ranges_and_lists_and_names_a_bad_value():
     assert bench.seed_range("1-4") == [1, 2, 3, 4]
     assert bench.seed_range("3,7") == [3, 7]
@@ -45,7 +57,9 @@ def test_the_seed_list_reads_ranges_and_lists_and_names_a_bad_value():
 
 
 def test_the_seed_summary_prints_each_seeds_worst_week_and_the_worst_over_all(capsys):
-    args = argparse.Namespace(profile="global", learners=3_000, seeds=[2, 3], weeks=3)
+    args = argparse.Namespace(
+        profile="global", learners=3_000, seeds=[2, 3], weeks=3, merge_ahead=12.0
+    )
     assert bench.summary(args) == 0
     lines = capsys.readouterr().out.splitlines()
     worst = 0.0

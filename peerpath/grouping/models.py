@@ -76,6 +76,13 @@ class GroupingSettings(BaseModel):
     repair_auto_apply = models.BooleanField(
         _("apply the weekly repair without approval"), default=False
     )
+    merge_ahead_percent = models.PositiveSmallIntegerField(
+        _(
+            "merge groups at the thin line ahead of need while the week moves fewer than this "
+            "percentage of active learners (0: never)"
+        ),
+        default=12,  # solver.repair_merge.MERGE_AHEAD_SHARE, where it is measured
+    )
 
     def __str__(self) -> str:
         return f"grouping settings of {self.run}"

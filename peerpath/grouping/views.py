@@ -299,11 +299,19 @@ def staff_repair_action(request, slug: str, action: str):
                 raise ApplicationError(
                     _("Quiet after: enter a whole number of days."), field="quiet_after_days"
                 ) from None
+            try:
+                ahead = int(request.POST.get("merge_ahead_percent", ""))
+            except ValueError:
+                raise ApplicationError(
+                    _("Merge ahead: enter a whole number of percent."),
+                    field="merge_ahead_percent",
+                ) from None
             services.grouping_settings_update(
                 run=run,
                 thin_below=thin,
                 quiet_after_days=quiet,
                 repair_auto_apply=request.POST.get("repair_auto_apply") == "on",
+                merge_ahead_percent=ahead,
             )
             messages.success(request, _("Repair settings saved."))
         else:

@@ -11,7 +11,8 @@ repair leaves without an active member (through `peerpath.meetings.services.meet
 which tells the members left), and tells each moved and each released learner — all in one
 transaction, refused without writing when the groups changed since the proposal. The repair is
 told how many of the run's weeks follow (`run_weeks_left`): at the last, it repairs for that
-week alone.
+week alone. While a week's repair moves fewer than the run's `merge_ahead_percent` of its active
+learners, groups at the thin line are merged into free seats at their own hour ahead of need.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ from .forming import enrolment_as_learner, run_rules
 from .notify import group_changed_notify, meetings_follow
 from .releasing import seats_release
 
+# merging ahead moves learners who would otherwise keep their group this week: a run may allow
+# it up to a quarter of its active learners a week
+MERGE_AHEAD_MAX = 25
+
 
 def grouping_settings_get(*, run) -> GroupingSettings:
     """The run's grouping settings, or the defaults (unsaved) when it has none."""
@@ -51,8 +56,14 @@ def grouping_settings_get(*, run) -> GroupingSettings:
 
 
 def grouping_settings_update(
-    *, run, thin_below: int, quiet_after_days: int, repair_auto_apply: bool
+    *,
+    run,
+    thin_below: int,
+    quiet_after_days: int,
+    repair_auto_apply: bool,
+    merge_ahead_percent: int | None = None,
 ) -> GroupingSettings:
+    """Save the run's repair settings; `merge_ahead_percent` None keeps the current one."""
     rules = run_rules(run=run)
     if not 2 <= thin_below <= rules.min_size:
         raise ApplicationError(
@@ -62,12 +73,21 @@ def grouping_settings_update(
         )
     if not 1 <= quiet_after_days <= 120:
         raise ApplicationError(_("Quiet after: choose 1 to 120 days."), field="quiet_after_days")
+    if merge_ahead_percent is None:
+        merge_ahead_percent = grouping_settings_get(run=run).merge_ahead_percent
+    if not 0 <= merge_ahead_percent <= MERGE_AHEAD_MAX:
+        raise ApplicationError(
+            _("Merge ahead: choose 0 to %(max)s percent of active learners a week.")
+            % {"max": MERGE_AHEAD_MAX},
+            field="merge_ahead_percent",
+        )
     settings, _created = GroupingSettings.objects.update_or_create(
         run=run,
         defaults={
             "thin_below": thin_below,
             "quiet_after_days": quiet_after_days,
             "repair_auto_apply": repair_auto_apply,
+            "merge_ahead_percent": merge_ahead_percent,
         },
     )
     return settings
@@ -122,6 +142,7 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         release_quiet=True,
         quiet_days=days,
         weeks_left=weeks_left,
+        merge_ahead_share=settings.merge_ahead_percent / 100,
     )
     new_groups = []
     for k in range(len(groups), len(result.group_hour)):

@@ -31,15 +31,18 @@ Steps (`repair_steps`, `repair_match`):
    The fewest learners change hour;
 4. the orphans left join a group of their language with a seat at an hour they can all make
    (their own hour first, then the busiest slot); new groups are formed from the rest under the
-   run's rules; whoever is still left waits, with `group_of` -1.
+   run's rules; whoever is still left waits, with `group_of` -1;
+5. with `merge_ahead_share`, while the week's moves stay within that share of the active
+   learners: groups at the thin line are merged into the free seats of their slot ahead of need
+   (`repair_merge`), so fewer groups thin out in the weeks after.
 
 Only active learners are moved by choice. The result reports the disruption: active learners
 moved (out of their group: a learner left waiting counts), active learners who keep a group but
 now meet at another hour (`time_changed`), active learners who had a group and are left
 waiting (`left_waiting`, neither a time change nor a group), share of previous co-member pairs
 (both active) still together, groups touched, learners waiting (also those left waiting by
-earlier repairs) and quiet members released. The repair is deterministic: the same input gives the
-same answer.
+earlier repairs), quiet members released and groups merged ahead. The repair is
+deterministic: the same input gives the same answer.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ import numpy as np
 
 from .model import Rules
 from .repair_match import settle_across_exact
+from .repair_merge import merge_ahead
 from .repair_plan import RepairState
 from .repair_steps import form_new_groups, place_orphans, settle_across, settle_slots
 from .table import LearnerTable
@@ -69,6 +73,7 @@ class RepairResult:
     waiting: int
     released: int = 0  # quiet members who gave up their seat (only with `release_quiet`)
     left_waiting: int = 0  # active learners who had a group before and have none now
+    merged_ahead: int = 0  # groups at the thin line closed ahead of need (`merge_ahead_share`)
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +86,7 @@ class RepairResult:
             "waiting": self.waiting,
             "released": self.released,
             "left_waiting": self.left_waiting,
+            "merged_ahead": self.merged_ahead,
         }
 
 
@@ -140,13 +146,17 @@ def repair(
     release_quiet: bool = False,
     quiet_days: np.ndarray | None = None,
     weeks_left: int | None = None,
+    merge_ahead_share: float = 0.0,
 ) -> RepairResult:
     """Repair the groups for this week's activity (see the module docstring). `seed` is
     accepted for callers' sake; the repair itself is deterministic. `quiet_days` (per learner,
     optional) decides which quiet member of a group gives up their seat: the longest quiet.
     `weeks_left` is how many weekly repairs the run still has after this one (None when not
     known): at 0 nothing follows, so the repair does not pay now for moves a group kept at
-    `thin` might need next week."""
+    `thin` might need next week. `merge_ahead_share` (0..1) is the share of the active learners
+    with a group that the week may move in all: while the repair's own moves leave some of it,
+    groups at the thin line are merged into their slot ahead of need (`repair_merge`; not at
+    the run's last weekly repair)."""
     old_of = np.asarray(group_of, np.int64)
     active = np.asarray(active, bool)
     n_groups = len(group_hour)
@@ -155,6 +165,8 @@ def repair(
         raise ValueError(f"quiet_days: {len(quiet_days)} entries for {len(table)} learners")
     if weeks_left is not None and weeks_left < 0:
         raise ValueError(f"weeks_left: {weeks_left} is negative")
+    if not 0 <= merge_ahead_share <= 1:
+        raise ValueError(f"merge_ahead_share: {merge_ahead_share} out of range 0..1")
     state = RepairState(
         table,
         rules,
@@ -173,6 +185,11 @@ def repair(
     settle_across(state, settle_across_exact(state, needy))
     place_orphans(state)
     form_new_groups(state)
+    merged_ahead = 0
+    if merge_ahead_share and state.look_ahead:
+        had = active & (old_of >= 0)
+        done = int((state.of[had] != old_of[had]).sum())
+        merged_ahead = merge_ahead(state, int(merge_ahead_share * had.sum()) - done)
     new_of = state.of
     group_hour_out = np.asarray(state.hours, np.int64)
     old_hour = np.asarray(group_hour, np.int64)
@@ -210,4 +227,5 @@ def repair(
         waiting=int((active & (new_of < 0)).sum()),
         released=len(state.released),
         left_waiting=left_waiting,
+        merged_ahead=merged_ahead,
     )

@@ -142,11 +142,22 @@ def repair_cases(draw):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repair_cases(), st.booleans(), st.integers(2, 4), st.sampled_from([None, 0, 1, 7]))
-def test_any_repair_keeps_the_hard_rules(data, release, thin, weeks_left):
+@given(
+    repair_cases(),
+    st.booleans(),
+    st.integers(2, 4),
+    st.sampled_from([None, 0, 1, 7]),
+    st.sampled_from([0.0, 0.12, 1.0]),
+)
+def test_any_repair_keeps_the_hard_rules(data, release, thin, weeks_left, ahead):
     table, rules, group_of, hours, active = data
     thin = min(thin, rules.min_size)
-    options = {"thin": thin, "release_quiet": release, "weeks_left": weeks_left}
+    options = {
+        "thin": thin,
+        "release_quiet": release,
+        "weeks_left": weeks_left,
+        "merge_ahead_share": ahead,
+    }
     result = repair(table, rules, group_of, hours, active, **options)
     check(table, rules, group_of, hours, active, result, thin=thin)
     # inactive learners stay where they were unless they gave up a seat
@@ -159,6 +170,71 @@ def test_any_repair_keeps_the_hard_rules(data, release, thin, weeks_left):
     assert result.waiting == int((active & (result.group_of < 0)).sum())
     again = repair(table, rules, group_of, hours, active, **options)
     assert (again.group_of == result.group_of).all()
+    if result.merged_ahead:  # only within the week's budget, and never at the last repair
+        assert weeks_left != 0 and result.moved <= int(ahead * len(on)), result
+
+
+def test_a_group_at_the_thin_line_is_merged_ahead_into_free_seats_at_its_own_hour():
+    # evening groups of 4, 5 and 5 active (the 4 will likely thin next week), a morning ten
+    groups = [(EVENING, 4, 1, []), (EVENING, 5, 0, []), (EVENING, 5, 1, []), (MORNING, 10, 0, [])]
+    rules = Rules()
+    table, group_of, hours, active = case(groups)
+    result = repair(table, rules, group_of, hours, active, merge_ahead_share=0.2)
+    sizes = check(table, rules, group_of, hours, active, result)
+    assert result.merged_ahead == 1 and sizes.tolist() == [0, 7, 7, 10]
+    assert result.moved == 4 and result.time_changed == 0 and result.left_waiting == 0
+    assert result.thin_after == 0 and result.released == 0
+    assert (result.group_of[~active] == group_of[~active]).all()  # the quiet member stays
+    # nothing merged: without a budget, with too small a one (4 moves > 16% of 24), at the
+    # run's last repair
+    for options in ({}, {"merge_ahead_share": 0.16}, {"merge_ahead_share": 1, "weeks_left": 0}):
+        result = repair(table, rules, group_of, hours, active, **options)
+        check(table, rules, group_of, hours, active, result)
+        assert result.merged_ahead == 0 and result.moved == 0, options
+
+
+def colleague_case(quiet_1: int, quiet_2: int):
+    """An evening group of 4 active (a block of 3 colleagues and a single) and two evening
+    groups of 7 active (too many to be merged ahead themselves) with `quiet_1` and `quiet_2`
+    quiet members."""
+    learners, group_of, active = [], [], []
+    for k in range(4):
+        block = k < 3
+        learners.append(
+            Learner(
+                f"a{k}",
+                "en",
+                frozenset([EVENING]),
+                organisation="school" if block else None,
+                mode="with_colleagues" if block else "individual",
+            )
+        )
+        group_of.append(0)
+        active.append(True)
+    for g, n_quiet in ((1, quiet_1), (2, quiet_2)):
+        for k in range(7 + n_quiet):
+            learners.append(Learner(f"g{g}m{k}", "en", frozenset([EVENING])))
+            group_of.append(g)
+            active.append(k < 7)
+    hours = np.asarray([EVENING, EVENING, EVENING])
+    return LearnerTable.from_learners(learners), np.asarray(group_of), hours, np.asarray(active)
+
+
+def test_merging_ahead_takes_free_seats_only_and_keeps_colleagues_together():
+    # 2 and 3 free seats: the block of 3 goes whole into the 3, the single into the 2, and no
+    # quiet member gives up a seat (even though quiet members may give theirs up this week)
+    rules = Rules()
+    table, group_of, hours, active = colleague_case(1, 0)
+    options = {"release_quiet": True, "merge_ahead_share": 0.5}
+    result = repair(table, rules, group_of, hours, active, **options)
+    check(table, rules, group_of, hours, active, result)
+    assert result.merged_ahead == 1 and result.released == 0 and result.moved == 4
+    assert result.group_of[:3].tolist() == [2, 2, 2] and result.group_of[3] == 1
+    # 2 and 2 free seats: the block fits nowhere whole, so nothing is merged
+    table, group_of, hours, active = colleague_case(1, 1)
+    result = repair(table, rules, group_of, hours, active, **options)
+    check(table, rules, group_of, hours, active, result)
+    assert result.merged_ahead == 0 and result.moved == 0 and result.released == 0
 
 
 def test_inconsistent_input_is_refused_naming_the_argument():
@@ -173,6 +249,8 @@ def test_inconsistent_input_is_refused_naming_the_argument():
         repair(table, Rules(), group_of, hours + 200, active)
     with pytest.raises(ValueError, match="thin: 0 out of range"):
         repair(table, Rules(), group_of, hours, active, thin=0)
+    with pytest.raises(ValueError, match=r"merge_ahead_share: 1.5 out of range 0..1"):
+        repair(table, Rules(), group_of, hours, active, merge_ahead_share=1.5)
 
 
 def test_a_group_the_repair_forms_gives_nobody_away_below_the_runs_min_size():
