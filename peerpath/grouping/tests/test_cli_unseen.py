@@ -142,8 +142,7 @@ def test_two_halves_of_the_world_that_never_overlap(tmp_path):
     early = [d * 24 + h for d in range(5) for h in range(6)]
     late = [d * 24 + h for d in range(5) for h in range(12, 18)]
     learners = [
-        learner(i, "en", rng.choice(early if i % 2 else late, 6, replace=False))
-        for i in range(600)
+        learner(i, "en", rng.choice(early if i % 2 else late, 6, replace=False)) for i in range(600)
     ]
     groups, unassigned = solve(tmp_path, learners)
     check(learners, groups, unassigned)
