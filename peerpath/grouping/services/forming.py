@@ -27,6 +27,8 @@ from peerpath.grouping.models import (
 )
 from peerpath.grouping.solver import Learner, Rules, solve
 
+from .notify import group_intro_notify
+
 logger = logging.getLogger(__name__)
 
 HOURS_PER_WEEK = 168
@@ -222,7 +224,6 @@ def group_unlock(*, group: StudyGroup) -> StudyGroup:
 def groups_publish(*, run) -> int:
     """Publish draft and locked groups: schedule their meetings and tell every member."""
     from peerpath.meetings.services import meeting_series_for_run
-    from peerpath.messaging.services import outbox_enqueue_many
 
     with transaction.atomic():
         to_publish = list(
@@ -237,16 +238,5 @@ def groups_publish(*, run) -> int:
         members = GroupMembership.objects.filter(group__in=to_publish).select_related(
             "enrolment__user", "group"
         )
-        outbox_enqueue_many(
-            [
-                {
-                    "key": f"group_intro:{m.group_id}:{m.enrolment_id}",
-                    "kind": "group_intro",
-                    "run": run,
-                    "recipient": m.enrolment.user,
-                    "context": {"group": m.group_id, "enrolment": m.enrolment_id},
-                }
-                for m in members
-            ]
-        )
+        group_intro_notify(run=run, memberships=members)
         return len(to_publish)

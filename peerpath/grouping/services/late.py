@@ -26,7 +26,7 @@ from peerpath.grouping.solver import solve
 
 from .activity import still_released
 from .forming import enrolment_as_learner, run_rules
-from .notify import meetings_follow
+from .notify import group_intro_notify, meetings_follow
 
 
 @dataclass(frozen=True)
@@ -56,23 +56,6 @@ def _hold_reason(*, enrolment, rules, published) -> str:
         "No group speaking %(language)s meets at an hour you can make yet. You will be placed "
         "as soon as %(min)s learners who share an hour can start a new group."
     ) % {"language": enrolment.language, "min": rules.min_size}
-
-
-def _introduce(*, run, memberships) -> None:
-    from peerpath.messaging.services import outbox_enqueue_many
-
-    outbox_enqueue_many(
-        [
-            {
-                "key": f"group_intro:{m.group_id}:{m.enrolment_id}",
-                "kind": "group_intro",
-                "run": run,
-                "recipient": m.enrolment.user,
-                "context": {"group": m.group_id, "enrolment": m.enrolment_id},
-            }
-            for m in memberships
-        ]
-    )
 
 
 def late_joiner_place(*, enrolment) -> LatePlacement:
@@ -126,7 +109,7 @@ def late_joiner_place(*, enrolment) -> LatePlacement:
             membership = GroupMembership.objects.create(group=group, enrolment=enrolment)
             LateJoinerHold.objects.filter(enrolment=enrolment).delete()
             meetings_follow(groups=[group])
-            _introduce(run=run, memberships=[membership])
+            group_intro_notify(run=run, memberships=[membership])
             return LatePlacement(enrolment=enrolment, group=group)
         reason = _hold_reason(enrolment=enrolment, rules=rules, published=published)
         LateJoinerHold.objects.update_or_create(enrolment=enrolment, defaults={"reason": reason})
@@ -182,16 +165,14 @@ def _form_from_holds(*, run, rules) -> dict[int, StudyGroup]:
             placed[int(member)] = group
     LateJoinerHold.objects.filter(enrolment_id__in=list(placed)).delete()
     meetings_follow(groups={g.pk: g for g in placed.values()}.values())
-    _introduce(run=run, memberships=memberships)
+    group_intro_notify(run=run, memberships=memberships)
     return placed
 
 
-def late_joiners_place_run(*, run) -> dict[str, int]:
-    """Place (or hold) every confirmed learner of a run with published groups who has no
-    group yet, held ones included, but not those whose seat was released and who are still
-    quiet; returns how many were placed and how many wait."""
-    if not StudyGroup.objects.filter(run=run, status=StudyGroup.Status.PUBLISHED).exists():
-        return {"placed": 0, "held": 0}
+def waiting_for_group(*, run) -> list[Enrolment]:
+    """The run's confirmed learners without a group who may be given one: late joiners, held
+    or not yet placed, and learners whose released seat they have come back for (not those
+    still quiet since the release)."""
     waiting = list(
         Enrolment.objects.filter(
             run=run, status=Enrolment.Status.CONFIRMED, membership__isnull=True
@@ -200,7 +181,16 @@ def late_joiners_place_run(*, run) -> dict[str, int]:
         .order_by("pk")
     )
     quiet = still_released(waiting)
-    waiting = [e for e in waiting if e.pk not in quiet]
+    return [e for e in waiting if e.pk not in quiet]
+
+
+def late_joiners_place_run(*, run) -> dict[str, int]:
+    """Place (or hold) every confirmed learner of a run with published groups who has no
+    group yet, held ones included, but not those whose seat was released and who are still
+    quiet; returns how many were placed and how many wait."""
+    if not StudyGroup.objects.filter(run=run, status=StudyGroup.Status.PUBLISHED).exists():
+        return {"placed": 0, "held": 0}
+    waiting = waiting_for_group(run=run)
     for enrolment in waiting:
         if not GroupMembership.objects.filter(enrolment=enrolment).exists():
             late_joiner_place(enrolment=enrolment)

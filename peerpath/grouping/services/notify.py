@@ -30,6 +30,24 @@ def group_changed_notify(*, moves: Iterable[tuple], run, operation: str) -> int:
     return outbox_enqueue_many(rows) if rows else 0
 
 
+def group_intro_notify(*, run, memberships: Iterable) -> int:
+    """Queue a `group_intro` message for each new membership (a learner given a group they
+    did not have: a late joiner, a learner who waited); one per learner and group."""
+    from peerpath.messaging.services import outbox_enqueue_many
+
+    rows = [
+        {
+            "key": f"group_intro:{m.group_id}:{m.enrolment_id}",
+            "kind": "group_intro",
+            "run": run,
+            "recipient": m.enrolment.user,
+            "context": {"group": m.group_id, "enrolment": m.enrolment_id},
+        }
+        for m in memberships
+    ]
+    return outbox_enqueue_many(rows) if rows else 0
+
+
 def meetings_follow(*, groups: Iterable[StudyGroup]) -> None:
     """Bring the meeting series of published groups up to date (new groups get their series,
     changed ones their leader rotation and attendees)."""

@@ -13,6 +13,9 @@ transaction, refused without writing when the groups changed since the proposal.
 told how many of the run's weeks follow (`run_weeks_left`): at the last, it repairs for that
 week alone. While a week's repair moves fewer than the run's `merge_ahead_percent` of its active
 learners, groups at the thin line are merged into free seats at their own hour ahead of need.
+Active learners of the run without a group (late joiners, learners back after a released seat:
+`late.waiting_for_group`) take part too: the repair may seat them in a thin group or a new one,
+and they are welcomed to it (`group_intro`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from peerpath.grouping.models import (
     GroupMembership,
     LateJoinerHold,
     RepairProposal,
+    SeatRelease,
     StudyGroup,
 )
 from peerpath.grouping.solver import LearnerTable
@@ -42,7 +46,8 @@ from peerpath.grouping.solver.repair import repair
 
 from .activity import is_active, last_activity, quiet_days
 from .forming import enrolment_as_learner, run_rules
-from .notify import group_changed_notify, meetings_follow
+from .late import waiting_for_group
+from .notify import group_changed_notify, group_intro_notify, meetings_follow
 from .releasing import seats_release
 
 # merging ahead moves learners who would otherwise keep their group this week: a run may allow
@@ -122,13 +127,18 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         .select_related("enrolment__user")
         .order_by("enrolment_id")
     )
-    enrolments = [m.enrolment for m in memberships]
-    latest = last_activity(enrolments)
+    members = [m.enrolment for m in memberships]
+    waiting = waiting_for_group(run=run)
+    latest = last_activity(members + waiting)
     since = now - dt.timedelta(days=settings.quiet_after_days)
+    # active learners without a group join the repair's orphans: they may fill a thin group
+    waiting = [e for e in waiting if is_active(e, latest.get(e.pk), since)]
+    enrolments = members + waiting
     active = np.asarray([is_active(e, latest.get(e.pk), since) for e in enrolments], bool)
     days = np.asarray([quiet_days(e, latest.get(e.pk), now) for e in enrolments], np.int64)
     index = {g.pk: i for i, g in enumerate(groups)}
-    group_of = np.asarray([index[m.group_id] for m in memberships], np.int64)
+    group_of = np.asarray([index[m.group_id] for m in memberships] + [-1] * len(waiting), np.int64)
+    had = group_of >= 0
     table = LearnerTable.from_learners([enrolment_as_learner(e) for e in enrolments])
     weeks_left = run_weeks_left(run=run, now=now)
     result = repair(
@@ -159,12 +169,12 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
     after = np.bincount(
         result.group_of[active & (result.group_of >= 0)], minlength=len(result.group_hour)
     )
-    before = np.bincount(group_of[active], minlength=len(groups))
+    before = np.bincount(group_of[active & had], minlength=len(groups))
     emptied = [groups[g].pk for g in range(len(groups)) if before[g] > 0 and after[g] == 0]
     changes = [
         {
             "enrolment": enrolments[i].pk,
-            "from_group": groups[int(group_of[i])].pk,
+            "from_group": label(int(group_of[i])),
             "to_group": label(int(result.group_of[i])),
         }
         for i in np.flatnonzero(active & (result.group_of != group_of)).tolist()
@@ -183,14 +193,14 @@ def repair_propose(*, run, now: dt.datetime | None = None) -> RepairProposal:
         {c["to_group"] for c in changes if isinstance(c["to_group"], int)}
         | {r["from_group"] for r in released}
     )
-    seats = np.bincount(group_of, minlength=len(groups))
+    seats = np.bincount(group_of[had], minlength=len(groups))
     with transaction.atomic():
         RepairProposal.objects.filter(run=run, status=RepairProposal.Status.PROPOSED).update(
             status=RepairProposal.Status.STALE
         )
         return RepairProposal.objects.create(
             run=run,
-            active=int(active.sum()),
+            active=int((active & had).sum()),
             figures={
                 **result.to_dict(),
                 "emptied_groups": emptied,
@@ -241,6 +251,9 @@ def _is_stale(*, proposal: RepairProposal, run) -> bool:
     )
     if any(current.get(r["enrolment"]) != r["from_group"] for r in rows):
         return True
+    joining = [c["enrolment"] for c in proposal.changes if c["from_group"] is None]
+    if Enrolment.objects.filter(pk__in=joining).exclude(status=Enrolment.Status.CONFIRMED):
+        return True  # a learner who waited has left the run since
     if proposal.released:
         settings = grouping_settings_get(run=run)
         since = timezone.now() - dt.timedelta(days=settings.quiet_after_days)
@@ -290,7 +303,7 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
     enrolments = Enrolment.objects.select_related("user").in_bulk(
         [c["enrolment"] for c in proposal.changes]
     )
-    moves = []
+    moves, seated = [], []
     for change in proposal.changes:
         enrolment = enrolments[change["enrolment"]]
         target = change["to_group"]
@@ -309,11 +322,21 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
         group = (
             created[int(target.split(":")[1])] if isinstance(target, str) else groups[int(target)]
         )
+        if change["from_group"] is None:  # a learner who waited for a group
+            seated.append(GroupMembership.objects.create(group=group, enrolment=enrolment))
+            continue
         GroupMembership.objects.filter(enrolment=enrolment).update(group=group)
         moves.append((enrolment, group, change["from_group"]))
+    if seated:
+        placed = [m.enrolment_id for m in seated]
+        LateJoinerHold.objects.filter(enrolment_id__in=placed).delete()
+        SeatRelease.objects.filter(enrolment_id__in=placed, returned_at__isnull=True).update(
+            returned_at=timezone.now()
+        )
     released = seats_release(proposal=proposal, run=run)
     touched = (
         {g.pk: g for _e, g, _p in moves}
+        | {m.group_id: m.group for m in seated}
         | {p: groups[p] for _e, _g, p in moves if p in groups}
         | {r.group_id: groups[r.group_id] for r in released if r.group_id in groups}
     )
@@ -329,6 +352,7 @@ def _apply_changes(*, proposal: RepairProposal, run) -> None:
         group_ids=[g for g in proposal.figures.get("emptied_groups", []) if g not in joined]
     )
     group_changed_notify(moves=moves, run=run, operation=f"repair-{proposal.pk}")
+    group_intro_notify(run=run, memberships=seated)
     proposal.status = RepairProposal.Status.APPLIED
     proposal.applied_at = timezone.now()
     proposal.save(update_fields=["status", "applied_at", "updated_at"])
