@@ -252,7 +252,12 @@ def _is_stale(*, proposal: RepairProposal, run) -> bool:
     if any(current.get(r["enrolment"]) != r["from_group"] for r in rows):
         return True
     joining = [c["enrolment"] for c in proposal.changes if c["from_group"] is None]
-    if Enrolment.objects.filter(pk__in=joining).exclude(status=Enrolment.Status.CONFIRMED):
+    if (
+        joining
+        and Enrolment.objects.filter(pk__in=joining)
+        .exclude(status=Enrolment.Status.CONFIRMED)
+        .exists()
+    ):
         return True  # a learner who waited has left the run since
     if proposal.released:
         settings = grouping_settings_get(run=run)
